@@ -1,0 +1,1 @@
+"""Integration tests: pytest + redis-py against a real server process (see conftest.py)."""
