@@ -1,0 +1,105 @@
+// Everything a command handler may touch: its arguments, the reply writer,
+// the selected database, and the engine services it reports effects to
+// (modified keys, notifications, dirtiness). Handlers never see sockets or
+// client objects, so they run the same under the in-process test harness.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "commands/command_def.h"
+#include "commands/engine_config.h"
+#include "keyspace/db.h"
+#include "keyspace/keyspace.h"
+#include "protocol/reply_writer.h"
+
+namespace osprey::commands {
+
+class CommandTable;
+
+// Services of the engine around the keyspace, implemented by the server.
+class EngineHooks {
+ public:
+  virtual ~EngineHooks() = default;
+  // `key` in `db` was written or deleted: invalidates WATCH and client caches.
+  virtual void KeyModified(keyspace::Db& db, std::string_view key) = 0;
+  // A keyspace event of class `type` (keyspace::NotifyClass) named `event`.
+  virtual void Notify(uint32_t type, std::string_view event, std::string_view key, int db) = 0;
+  // All keys of `db` (every db when db < 0) are about to be removed. Called
+  // before the flush so WATCH can see which watched keys existed.
+  virtual void BeforeFlush(int db) = 0;
+  // Databases `a` and `b` are about to exchange contents (SWAPDB).
+  virtual void BeforeSwap(int a, int b) = 0;
+};
+
+// How the command is being run.
+enum ExecFlag : uint32_t {
+  kExecInMulti = 1u << 0,   // inside MULTI/EXEC: blocking commands don't block
+  kExecInScript = 1u << 1,
+  kExecFromMaster = 1u << 2,
+  kExecLoading = 1u << 3,   // replaying the AOF
+};
+
+class CommandContext {
+ public:
+  CommandContext(std::span<const std::string_view> args, protocol::ReplyWriter* reply,
+                 keyspace::Keyspace* keyspace, keyspace::Db* db, const CommandDef* cmd,
+                 EngineHooks* hooks, const EngineConfig* config)
+      : args_(args), reply_(reply), keyspace_(keyspace), db_(db), cmd_(cmd), hooks_(hooks),
+        config_(config) {}
+  virtual ~CommandContext() = default;
+
+  std::span<const std::string_view> args() const { return args_; }
+  std::string_view arg(size_t i) const { return args_[i]; }
+  size_t argc() const { return args_.size(); }
+
+  protocol::ReplyWriter& reply() { return *reply_; }
+  keyspace::Keyspace& keyspace() { return *keyspace_; }
+  keyspace::Db& db() { return *db_; }
+  void set_db(keyspace::Db* db) { db_ = db; }
+  const CommandDef& cmd() const { return *cmd_; }
+  const EngineConfig& config() const { return *config_; }
+  int64_t now_ms() const { return keyspace_->now_ms(); }
+
+  uint32_t exec_flags() const { return exec_flags_; }
+  void set_exec_flags(uint32_t f) { exec_flags_ = f; }
+  bool in_multi() const { return (exec_flags_ & kExecInMulti) != 0; }
+
+  // Counts changes for save points and propagation (Redis's server.dirty).
+  void AddDirty(uint64_t n = 1) { dirty_ += n; }
+  uint64_t dirty() const { return dirty_; }
+
+  void KeyModified(std::string_view key) { hooks_->KeyModified(*db_, key); }
+  void KeyModified(keyspace::Db& db, std::string_view key) { hooks_->KeyModified(db, key); }
+  void Notify(uint32_t type, std::string_view event, std::string_view key) {
+    hooks_->Notify(type, event, key, db_->index());
+  }
+  void Notify(uint32_t type, std::string_view event, std::string_view key, int db) {
+    hooks_->Notify(type, event, key, db);
+  }
+  void BeforeFlush(int db) { hooks_->BeforeFlush(db); }
+  void BeforeSwap(int a, int b) { hooks_->BeforeSwap(a, b); }
+  EngineHooks& hooks() { return *hooks_; }
+
+  // The server's command table (with its renames), for COMMAND and friends.
+  // Set by the dispatcher; nullptr means the compiled-in table.
+  const CommandTable* command_table() const { return command_table_; }
+  void set_command_table(const CommandTable* table) { command_table_ = table; }
+
+ private:
+  std::span<const std::string_view> args_;
+  protocol::ReplyWriter* reply_;
+  keyspace::Keyspace* keyspace_;
+  keyspace::Db* db_;
+  const CommandDef* cmd_;
+  EngineHooks* hooks_;
+  const EngineConfig* config_;
+  const CommandTable* command_table_ = nullptr;
+  uint32_t exec_flags_ = 0;
+  uint64_t dirty_ = 0;
+};
+
+using CommandHandler = void (*)(CommandContext&);
+
+}  // namespace osprey::commands

@@ -1,0 +1,20 @@
+// The configuration values command handlers read, kept as plain fields so
+// reading them costs nothing. The server's config registry owns the
+// directives and writes these on start-up and on CONFIG SET.
+#pragma once
+
+#include <cstdint>
+
+namespace osprey::commands {
+
+struct EngineConfig {
+  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+  bool lazyfree_lazy_user_del = false;
+  bool lazyfree_lazy_user_flush = false;
+  bool lazyfree_lazy_server_del = false;
+  bool lazyfree_lazy_expire = false;
+  // Set when this server is a replica (some commands behave differently).
+  bool is_replica = false;
+};
+
+}  // namespace osprey::commands
