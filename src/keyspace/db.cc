@@ -1,0 +1,120 @@
+#include "keyspace/db.h"
+
+#include <string>
+
+#include "keyspace/keyspace.h"
+
+namespace osprey::keyspace {
+
+Db::Db(Keyspace* keyspace, int index, uint64_t seed)
+    : keyspace_(keyspace), index_(index), table_(seed) {}
+
+bool Db::IsExpired(Entry e) const {
+  return e.has_expire() && e.expire_ms() <= keyspace_->now_ms();
+}
+
+uint32_t Db::NewClock() const { return NewKeyClock(keyspace_->lfu(), keyspace_->now_ms()); }
+
+void Db::Touch(Entry e) {
+  if (!keyspace_->touch_enabled()) return;
+  if (keyspace_->lfu()) {
+    e.set_clock(LfuTouch(e.clock(), keyspace_->now_ms(), keyspace_->lfu_params(), keyspace_->rng()));
+  } else {
+    e.set_clock(LruClockAt(keyspace_->now_ms()));
+  }
+}
+
+bool Db::HandleExpired(Entry e, uint32_t flags) {
+  switch (keyspace_->expire_policy()) {
+    case ExpirePolicy::kKeep:
+      return false;
+    case ExpirePolicy::kHide:
+      // A writable replica still deletes keys it writes to, like Redis.
+      if (!(flags & kLookupWrite)) return true;
+      break;
+    case ExpirePolicy::kDelete:
+      break;
+  }
+  if (flags & kLookupNoExpire) return true;
+  std::string key(e.key());
+  table_.Erase(e);
+  ++keyspace_->stats().expired_keys;
+  if (KeyspaceListener* l = keyspace_->listener()) l->OnKeyExpired(index_, key);
+  return true;
+}
+
+Entry Db::Lookup(std::string_view key, uint32_t flags) {
+  Entry e = table_.Find(key);
+  if (e && e.has_expire() && e.expire_ms() <= keyspace_->now_ms() && HandleExpired(e, flags)) {
+    e = Entry();
+  }
+  if (e) {
+    if (!(flags & kLookupNoTouch)) Touch(e);
+    if (!(flags & (kLookupNoStats | kLookupWrite))) ++keyspace_->stats().keyspace_hits;
+    return e;
+  }
+  if (!(flags & (kLookupNoNotify | kLookupWrite))) {
+    if (KeyspaceListener* l = keyspace_->listener()) l->OnKeyMiss(index_, key);
+  }
+  if (!(flags & (kLookupNoStats | kLookupWrite))) ++keyspace_->stats().keyspace_misses;
+  return Entry();
+}
+
+Entry Db::Add(std::string_view key, const ValueSpec& value, int64_t expire_ms) {
+  return table_.Insert(key, table_.Hash(key), value, expire_ms, NewClock());
+}
+
+Entry Db::Overwrite(Entry e, const ValueSpec& value, bool keep_ttl) {
+  // Under LFU an overwritten key keeps its access history, as in Redis.
+  if (!keyspace_->lfu()) e.set_clock(NewClock());
+  e = table_.ReplaceValue(e, value);
+  if (!keep_ttl && e.has_expire()) e = table_.SetExpire(e, -1);
+  return e;
+}
+
+Entry Db::Set(std::string_view key, const ValueSpec& value, bool keep_ttl) {
+  uint64_t hash = table_.Hash(key);
+  Entry e = table_.Find(key, hash);
+  if (e) return Overwrite(e, value, keep_ttl);
+  return table_.Insert(key, hash, value, -1, NewClock());
+}
+
+bool Db::Delete(std::string_view key) {
+  Entry e = Lookup(key, kLookupWrite | kLookupNoTouch);
+  if (!e) return false;
+  table_.Erase(e);
+  return true;
+}
+
+std::pair<size_t, size_t> Db::ExpireStep(size_t max_keys) {
+  size_t expired = 0;
+  size_t visited = 0;
+  int64_t ttl_sum = 0;
+  int64_t ttl_samples = 0;
+  const int64_t now = keyspace_->now_ms();
+  KeyspaceListener* listener = keyspace_->listener();
+  if (table_.expires_count() == 0) avg_ttl_ms_ = 0;
+  expire_cursor_ = table_.ExpireWalk(
+      expire_cursor_, max_keys,
+      [&](Entry e) {
+        if (e.expire_ms() > now) {
+          ttl_sum += e.expire_ms() - now;
+          ++ttl_samples;
+          return false;
+        }
+        ++expired;
+        ++keyspace_->stats().expired_keys;
+        if (listener) listener->OnKeyExpired(index_, e.key());
+        return true;
+      },
+      &visited, &expire_walk_wrapped_);
+  if (ttl_samples > 0) {
+    // A slow-moving average, as Redis keeps it.
+    int64_t avg = ttl_sum / ttl_samples;
+    if (avg_ttl_ms_ == 0) avg_ttl_ms_ = avg;
+    avg_ttl_ms_ = (avg_ttl_ms_ / 50) * 49 + avg / 50;
+  }
+  return {visited, expired};
+}
+
+}  // namespace osprey::keyspace

@@ -1,0 +1,93 @@
+// The databases of one engine and the state their lookups share: the
+// command's notion of "now", the access-clock policy, statistics, and the
+// listener told about expirations and misses (the server turns those into
+// notifications and replication traffic).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string_view>
+#include <vector>
+
+#include "keyspace/access_clock.h"
+#include "keyspace/db.h"
+
+namespace osprey::keyspace {
+
+struct KeyspaceStats {
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t expired_keys = 0;
+  uint64_t evicted_keys = 0;
+  uint64_t expired_time_cap_reached_count = 0;
+  uint64_t expire_cycle_cpu_micros = 0;
+  double expired_stale_perc = 0;
+};
+
+class KeyspaceListener {
+ public:
+  virtual ~KeyspaceListener() = default;
+  // `key` in `db` was found expired and has just been removed.
+  virtual void OnKeyExpired(int db, std::string_view key) = 0;
+  // A read looked for `key` in `db` and found nothing.
+  virtual void OnKeyMiss(int db, std::string_view key) = 0;
+};
+
+// What a lookup does with a key whose time has passed.
+enum class ExpirePolicy {
+  kDelete,      // remove it (a master)
+  kHide,        // report it missing but keep it (a read-only replica, paused writes)
+  kKeep,        // treat it as alive (loading, or applying the master's stream)
+};
+
+class Keyspace {
+ public:
+  Keyspace(int databases, uint64_t seed);
+  ~Keyspace();
+
+  int db_count() const { return static_cast<int>(dbs_.size()); }
+  // REQUIRES: 0 <= index < db_count().
+  Db& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
+  const Db& db(int index) const { return *dbs_[static_cast<size_t>(index)]; }
+
+  // The time commands see; set once per command so a command (and a
+  // MULTI/EXEC block) sees one consistent instant.
+  int64_t now_ms() const { return now_ms_; }
+  void set_now_ms(int64_t ms) { now_ms_ = ms; }
+
+  bool lfu() const { return lfu_; }
+  void set_lfu(bool lfu) { lfu_ = lfu; }
+  LfuParams& lfu_params() { return lfu_params_; }
+  // Do not update access clocks (e.g. while a snapshot walks the table).
+  bool touch_enabled() const { return touch_enabled_; }
+  void set_touch_enabled(bool on) { touch_enabled_ = on; }
+
+  ExpirePolicy expire_policy() const { return expire_policy_; }
+  void set_expire_policy(ExpirePolicy p) { expire_policy_ = p; }
+
+  KeyspaceStats& stats() { return stats_; }
+  std::mt19937_64& rng() { return rng_; }
+  KeyspaceListener* listener() const { return listener_; }
+  void set_listener(KeyspaceListener* l) { listener_ = l; }
+  uint64_t seed() const { return seed_; }
+
+  // Exchanges the contents of two databases (SWAPDB).
+  void SwapDbs(int a, int b);
+  // Total keys over all databases.
+  size_t TotalKeys() const;
+
+ private:
+  std::vector<std::unique_ptr<Db>> dbs_;
+  int64_t now_ms_ = 0;
+  bool lfu_ = false;
+  bool touch_enabled_ = true;
+  LfuParams lfu_params_;
+  ExpirePolicy expire_policy_ = ExpirePolicy::kDelete;
+  KeyspaceStats stats_;
+  std::mt19937_64 rng_;
+  KeyspaceListener* listener_ = nullptr;
+  uint64_t seed_;
+};
+
+}  // namespace osprey::keyspace
