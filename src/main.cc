@@ -1,1 +1,72 @@
-int main() { return 0; }
+// osprey-server: reads the configuration (file and command line, redis.conf
+// syntax), then runs the server until it is told to shut down.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "base/clock.h"
+#include "base/logging.h"
+#include "server/config_command_line.h"
+#include "server/config_registry.h"
+#include "server/server.h"
+#include "server/server_config.h"
+#include "server/version.h"
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "%s\n", message.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace osprey;
+  auto cmdline = server::ParseCommandLine(argc, argv);
+  if (!cmdline.ok()) return Fail(std::string(cmdline.status().message()));
+  if (cmdline->show_version) {
+    std::printf("%s\n", server::VersionText().c_str());
+    return 0;
+  }
+  if (cmdline->show_help) {
+    std::fprintf(stderr, "%s", server::UsageText(argv[0]).c_str());
+    return 1;
+  }
+
+  server::ConfigRegistry config;
+  base::Logger logger;
+  config.set_logger(&logger);
+  base::Status st = config.Load(*cmdline);
+  if (!st.ok()) return Fail(std::string(st.message()));
+  st = logger.Open(config.values().logfile);
+  if (!st.ok()) return Fail(std::string(st.message()));
+
+  logger.Log(base::LogLevel::kNotice, "Osprey is starting");
+  logger.Log(base::LogLevel::kNotice, "Osprey version=%s, bits=64, pid=%d, just started",
+             server::kOspreyVersion, static_cast<int>(getpid()));
+  if (cmdline->config_file.empty()) {
+    logger.Log(base::LogLevel::kWarning,
+               "Warning: no config file specified, using the default config. In order to "
+               "specify a config file use %s /path/to/redis.conf",
+               argv[0]);
+  } else {
+    logger.Log(base::LogLevel::kNotice, "Configuration loaded");
+  }
+  for (std::string_view name : config.UnimplementedInUse()) {
+    logger.Log(base::LogLevel::kNotice,
+               "Directive '%.*s' is accepted but has no effect yet in this version",
+               static_cast<int>(name.size()), name.data());
+  }
+
+  base::SystemClock clock;
+  server::Server server(&config, &logger, &clock);
+  st = server.Init();
+  if (!st.ok()) {
+    logger.Log(base::LogLevel::kWarning, "%s", std::string(st.message()).c_str());
+    return 1;
+  }
+  logger.Log(base::LogLevel::kNotice, "Server initialized");
+  return server.Run();
+}

@@ -1,0 +1,54 @@
+#include "commands/arg_parser.h"
+
+#include "base/numbers.h"
+#include "protocol/reply_errors.h"
+
+namespace osprey::commands {
+
+using protocol::ErrorCode;
+
+bool GetInt64(CommandContext& ctx, std::string_view arg, int64_t* out) {
+  if (base::ParseInt64(arg, out)) return true;
+  ctx.reply().Error(ErrorCode::kNotInteger);
+  return false;
+}
+
+bool GetInt64InRange(CommandContext& ctx, std::string_view arg, int64_t min, int64_t max,
+                     int64_t* out, const char* message) {
+  int64_t v;
+  if (!base::ParseInt64(arg, &v) || v < min || v > max) {
+    if (message) {
+      ctx.reply().Error(message);
+    } else {
+      ctx.reply().Error(ErrorCode::kNotInteger);
+    }
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+bool GetPositiveInt64(CommandContext& ctx, std::string_view arg, int64_t* out, bool allow_zero) {
+  int64_t v;
+  if (!GetInt64(ctx, arg, &v)) return false;
+  if (v < 0 || (!allow_zero && v == 0)) {
+    ctx.reply().Error(ErrorCode::kNotPositive);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+bool GetDouble(CommandContext& ctx, std::string_view arg, double* out) {
+  if (base::ParseDouble(arg, out)) return true;
+  ctx.reply().Error(ErrorCode::kNotFloat);
+  return false;
+}
+
+bool GetLongDouble(CommandContext& ctx, std::string_view arg, long double* out) {
+  if (base::ParseLongDouble(arg, out)) return true;
+  ctx.reply().Error(ErrorCode::kNotFloat);
+  return false;
+}
+
+}  // namespace osprey::commands

@@ -1,0 +1,178 @@
+#include "server/dispatcher.h"
+
+#include <ctime>
+#include <string>
+
+#include "base/ascii.h"
+#include "commands/generated.h"
+#include "protocol/reply_errors.h"
+#include "server/client.h"
+#include "server/server.h"
+#include "server/server_config.h"
+#include "server/server_context.h"
+#include "server/slowlog.h"
+
+namespace osprey::server {
+
+namespace {
+
+int64_t MonotonicNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+bool IsLocalClient(const Client& c) {
+  if (c.has(kClientUnixSocket)) return true;
+  const std::string& ip = c.peer().ip;
+  return ip.rfind("127.", 0) == 0 || ip == "::1";
+}
+
+// Commands that run at once even inside MULTI.
+bool RunsInsideMulti(const commands::CommandDef* cmd) {
+  std::string_view n = cmd->fullname;
+  return n == "exec" || n == "discard" || n == "multi" || n == "watch" || n == "quit" ||
+         n == "reset";
+}
+
+// Commands a RESP2 client may send while subscribed.
+bool AllowedWhileSubscribed(const commands::CommandDef* cmd) {
+  std::string_view n = cmd->fullname;
+  return n == "ping" || n == "subscribe" || n == "ssubscribe" || n == "unsubscribe" ||
+         n == "sunsubscribe" || n == "psubscribe" || n == "punsubscribe" || n == "quit" ||
+         n == "reset";
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(Server* server) : server_(server) {}
+
+bool Dispatcher::AuthRequired(const Client& c) const {
+  return !c.authenticated && !server_->config().requirepass.empty();
+}
+
+bool Dispatcher::DebugAllowed(const Client& c) const {
+  switch (server_->config().enable_debug_command) {
+    case ProtectedAction::kYes: return true;
+    case ProtectedAction::kLocal: return IsLocalClient(c);
+    default: return false;
+  }
+}
+
+void Dispatcher::Reject(Client& c, const commands::CommandDef* cmd, std::string_view error) {
+  if (c.has(kClientMulti)) c.set(kClientDirtyExec);
+  c.reply().Error(error);
+  if (cmd != nullptr) ++server_->stats().commands[static_cast<size_t>(cmd->id)].rejected_calls;
+}
+
+void Dispatcher::ProcessRequest(Client& c, std::span<const std::string_view> args) {
+  const commands::CommandDef* cmd = server_->command_table().Lookup(args);
+  if (cmd == nullptr || (!cmd->is_container() &&
+                         commands::generated::kHandlers[cmd->id] == nullptr)) {
+    const commands::CommandDef* container = server_->command_table().Find(args[0]);
+    if (container != nullptr && container->is_container() && args.size() >= 2) {
+      Reject(c, nullptr, protocol::UnknownSubcommandError(args[0], args[1]));
+    } else {
+      Reject(c, nullptr, protocol::UnknownCommandError(args[0], args.subspan(1)));
+    }
+    return;
+  }
+  c.last_cmd = cmd;
+  if ((cmd->arity > 0 && static_cast<int>(args.size()) != cmd->arity) ||
+      static_cast<int>(args.size()) < -cmd->arity) {
+    Reject(c, cmd, protocol::WrongArityError(cmd->fullname));
+    return;
+  }
+  if (cmd->has(commands::kCmdProtected) && std::string_view(cmd->fullname) == "debug" &&
+      !DebugAllowed(c)) {
+    Reject(c, cmd,
+           "ERR DEBUG command not allowed. If the enable-debug-command option is set to "
+           "\"local\", you can run it from a local connection, otherwise you need to set this "
+           "option in the configuration file, and then restart the server.");
+    return;
+  }
+  if (AuthRequired(c) && !cmd->has(commands::kCmdNoAuth)) {
+    Reject(c, cmd, protocol::ErrorText(protocol::ErrorCode::kNoAuth));
+    return;
+  }
+  if (c.has(kClientMulti) && cmd->has(commands::kCmdNoMulti)) {
+    Reject(c, cmd, "ERR Command not allowed inside a transaction");
+    return;
+  }
+  if (c.has(kClientPubSub) && c.resp() == 2 && !AllowedWhileSubscribed(cmd)) {
+    std::string err = "ERR Can't execute '";
+    err += cmd->fullname;
+    err += "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+           "context";
+    Reject(c, cmd, err);
+    return;
+  }
+  if (c.has(kClientMulti) && !RunsInsideMulti(cmd)) {
+    QueuedCommand q;
+    q.cmd = cmd;
+    q.args.reserve(args.size());
+    for (std::string_view a : args) {
+      q.args.emplace_back(a);
+      c.multi_bytes += a.size();
+    }
+    c.multi_cmd_flags |= cmd->flags;
+    c.multi_queue.push_back(std::move(q));
+    c.reply().Queued();
+    return;
+  }
+  Call(c, cmd, args);
+}
+
+void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
+                      std::span<const std::string_view> args, uint32_t exec_flags) {
+  // The outermost call fixes "now" for everything it runs (EXEC included).
+  if (depth_++ == 0) server_->UpdateCachedTime();
+  Client* previous = server_->current_client();
+  server_->set_current_client(&c);
+
+  const bool skip = c.has(kClientReplySkipNext);
+  if (skip) {
+    c.clear(kClientReplySkipNext);
+    c.set(kClientReplySkip);
+    c.reply().set_muted(true);
+  }
+
+  keyspace::Keyspace& ks = server_->keyspace();
+  commands::CommandContext base_ctx(args, &c.reply(), &ks, &ks.db(c.db_index), cmd, server_,
+                                    &server_->engine_config());
+  base_ctx.set_exec_flags(exec_flags);
+  base_ctx.set_command_table(&server_->command_table());
+  ServerCommandContext ctx(std::move(base_ctx), server_, &c);
+
+  const uint64_t errors_before = server_->error_reply_count();
+  const int64_t start = MonotonicNanos();
+  commands::generated::kHandlers[cmd->id](ctx);
+  const int64_t duration_us = (MonotonicNanos() - start) / 1000;
+
+  CommandStats& st = server_->stats().commands[static_cast<size_t>(cmd->id)];
+  ++st.calls;
+  st.usec += static_cast<uint64_t>(duration_us);
+  if (server_->error_reply_count() != errors_before) ++st.failed_calls;
+  server_->stats().dirty += ctx.dirty();
+  ++server_->stats().total_commands_processed;
+  ++c.commands_processed;
+
+  if (!cmd->has(commands::kCmdSkipSlowlog)) {
+    server_->slowlog().MaybeAdd(c, cmd, args, duration_us, server_->now_ms() / 1000);
+  }
+  if (!cmd->has(commands::kCmdSkipMonitor) && !cmd->has(commands::kCmdAdmin)) {
+    server_->FeedMonitors(c, ctx.db().index(), args);
+  }
+  server_->latency_monitor().AddSampleIfNeeded(
+      cmd->has(commands::kCmdFast) ? "fast-command" : "command", duration_us / 1000,
+      server_->now_ms() / 1000);
+
+  if (c.has(kClientReplySkip)) {
+    c.clear(kClientReplySkip);
+    c.reply().set_muted(c.has(kClientReplyOff));
+  }
+  server_->set_current_client(previous);
+  --depth_;
+}
+
+}  // namespace osprey::server

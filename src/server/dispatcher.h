@@ -1,0 +1,44 @@
+// Runs client requests: finds the command, checks arity, authentication,
+// transaction and context rules in Redis's order, queues inside MULTI, and
+// calls the handler with the bookkeeping around it (statistics, slow log,
+// latency samples, dirty counting).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "commands/command_def.h"
+
+namespace osprey::server {
+
+class Server;
+class Client;
+
+class Dispatcher {
+ public:
+  explicit Dispatcher(Server* server);
+
+  // Handles one parsed request from `c`. `args` are valid for the call only.
+  void ProcessRequest(Client& c, std::span<const std::string_view> args);
+
+  // Executes `cmd` for `c` (after all checks), with statistics and slow log.
+  // Used directly by EXEC for the queued commands.
+  void Call(Client& c, const commands::CommandDef* cmd, std::span<const std::string_view> args,
+            uint32_t exec_flags = 0);
+
+  // True while a command is executing (nested calls from EXEC included).
+  bool in_call() const { return depth_ > 0; }
+
+ private:
+  // Replies with `error` to a command refused before running; inside MULTI
+  // this also makes EXEC abort.
+  void Reject(Client& c, const commands::CommandDef* cmd, std::string_view error);
+  bool AuthRequired(const Client& c) const;
+  bool DebugAllowed(const Client& c) const;
+
+  Server* server_;
+  int depth_ = 0;
+};
+
+}  // namespace osprey::server

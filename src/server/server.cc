@@ -1,0 +1,401 @@
+#include "server/server.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/hash.h"
+#include "commands/command_table.h"
+#include "keyspace/active_expire.h"
+#include "keyspace/notifications.h"
+#include "net/socket.h"
+#include "server/config_registry.h"
+#include "server/dispatcher.h"
+#include "server/server_config.h"
+
+namespace osprey::server {
+
+// Accepts connections on one listening socket.
+class Listener final : public net::IoHandler {
+ public:
+  Listener(Server* server, int fd, bool unix_socket)
+      : server_(server), fd_(fd), unix_socket_(unix_socket) {}
+  ~Listener() override { close(fd_); }
+  int fd() const { return fd_; }
+
+  void OnReadable() override {
+    // Bounded so one busy listener cannot starve the loop.
+    for (int i = 0; i < 1000; ++i) {
+      net::PeerAddress peer;
+      int cfd = net::Accept(fd_, &peer);
+      if (cfd < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+          server_->logger().Log(base::LogLevel::kWarning, "Accepting client connection: %s",
+                                strerror(errno));
+        }
+        return;
+      }
+      if (unix_socket_) peer.unix_socket = true;
+      server_->AcceptConnection(cfd, peer, unix_socket_);
+    }
+  }
+  void OnWritable() override {}
+
+ private:
+  Server* server_;
+  int fd_;
+  bool unix_socket_;
+};
+
+namespace {
+
+// Reads SIGTERM/SIGINT from a signalfd, so shutdown is an ordinary event.
+class SignalHandler final : public net::IoHandler {
+ public:
+  SignalHandler(Server* server, int fd) : server_(server), fd_(fd) {}
+  void OnReadable() override {
+    signalfd_siginfo info;
+    while (read(fd_, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {
+      const char* name = info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
+      server_->logger().Log(base::LogLevel::kWarning, "Received %s scheduling shutdown...", name);
+      server_->RequestShutdown(0);
+    }
+  }
+  void OnWritable() override {}
+
+ private:
+  Server* server_;
+  int fd_;
+};
+
+std::string RandomHex(std::mt19937_64& rng, size_t len) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(len, '0');
+  for (char& c : out) c = kHex[rng() & 15];
+  return out;
+}
+
+bool IsLoopback(const std::string& ip) { return ip.rfind("127.", 0) == 0 || ip == "::1"; }
+
+bool IsLfuPolicy(MaxmemoryPolicy p) {
+  return p == MaxmemoryPolicy::kAllkeysLfu || p == MaxmemoryPolicy::kVolatileLfu;
+}
+
+}  // namespace
+
+Server::Server(ConfigRegistry* config, base::Logger* logger, const base::Clock* clock)
+    : config_(config), logger_(logger), clock_(clock), rng_(base::RandomSeed()) {
+  run_id_ = RandomHex(rng_, 40);
+  pubsub_.set_server(this);
+}
+
+Server::~Server() {
+  for (auto& [id, c] : clients_) {
+    if (c->fd() >= 0) loop_.Unwatch(c->fd());
+  }
+  clients_.clear();
+  if (signal_fd_ >= 0) close(signal_fd_);
+}
+
+const ServerConfig& Server::config() const { return config_->values(); }
+
+void Server::UpdateCachedTime() {
+  now_us_ = clock_->NowMicros();
+  if (keyspace_) keyspace_->set_now_ms(now_us_ / 1000);
+}
+
+base::Status Server::Init(bool listen) {
+  UpdateCachedTime();
+  stats_.start_time_ms = now_ms();
+  keyspace_ = std::make_unique<keyspace::Keyspace>(config().databases, base::RandomSeed());
+  keyspace_->set_listener(this);
+  keyspace_->set_now_ms(now_ms());
+  dispatcher_ = std::make_unique<Dispatcher>(this);
+  active_expire_ = std::make_unique<keyspace::ActiveExpire>();
+  stats_.commands.resize(commands::CommandTable::all().size());
+  ApplyConfig();
+  OSPREY_RETURN_IF_ERROR(loop_.Init());
+  if (listen) {
+    OSPREY_RETURN_IF_ERROR(OpenListeners());
+    OSPREY_RETURN_IF_ERROR(SetupSignals());
+  }
+  loop_.set_before_sleep([this] { BeforeSleep(); });
+  loop_.set_after_sleep([this] { UpdateCachedTime(); });
+  loop_.AddTimer(1, [this] { return Cron(); });
+  return base::Status::Ok();
+}
+
+void Server::ApplyConfig() {
+  const ServerConfig& cfg = config();
+  engine_config_.proto_max_bulk_len = cfg.proto_max_bulk_len;
+  engine_config_.lazyfree_lazy_user_del = cfg.lazyfree_lazy_user_del;
+  engine_config_.lazyfree_lazy_user_flush = cfg.lazyfree_lazy_user_flush;
+  engine_config_.lazyfree_lazy_server_del = cfg.lazyfree_lazy_server_del;
+  engine_config_.lazyfree_lazy_expire = cfg.lazyfree_lazy_expire;
+  slowlog_.Configure(cfg.slowlog_log_slower_than, static_cast<size_t>(cfg.slowlog_max_len));
+  latency_monitor_.set_threshold_ms(cfg.latency_monitor_threshold);
+  if (keyspace_) {
+    keyspace_->set_lfu(IsLfuPolicy(cfg.maxmemory_policy));
+    keyspace_->lfu_params().log_factor = cfg.lfu_log_factor;
+    keyspace_->lfu_params().decay_time = cfg.lfu_decay_time;
+  }
+  logger_->set_level(cfg.loglevel);
+}
+
+base::Status Server::OpenListeners() {
+  const ServerConfig& cfg = config();
+  if (cfg.port != 0 || cfg.unixsocket.empty()) {
+    for (const std::string& spec : cfg.bind) {
+      // A leading '-' marks an address that may be unavailable.
+      bool optional = !spec.empty() && spec[0] == '-';
+      std::string addr = optional ? spec.substr(1) : spec;
+      auto fd = net::ListenTcp(addr, cfg.port, cfg.tcp_backlog);
+      if (!fd.ok()) {
+        if (optional || (errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)) {
+          logger_->Log(base::LogLevel::kNotice, "%s", std::string(fd.status().message()).c_str());
+          if (optional) continue;
+        }
+        return fd.status();
+      }
+      if (tcp_port_ == 0) tcp_port_ = net::BoundPort(*fd);
+      auto l = std::make_unique<Listener>(this, *fd, false);
+      OSPREY_RETURN_IF_ERROR(loop_.Watch(*fd, net::kReadable, l.get()));
+      listeners_.push_back(std::move(l));
+    }
+  }
+  if (!cfg.unixsocket.empty()) {
+    auto fd = net::ListenUnix(cfg.unixsocket, cfg.unixsocketperm, cfg.tcp_backlog);
+    if (!fd.ok()) return fd.status();
+    auto l = std::make_unique<Listener>(this, *fd, true);
+    OSPREY_RETURN_IF_ERROR(loop_.Watch(*fd, net::kReadable, l.get()));
+    listeners_.push_back(std::move(l));
+  }
+  if (listeners_.empty()) return base::Status::IoError("Configured to not listen anywhere, exiting.");
+  return base::Status::Ok();
+}
+
+base::Status Server::SetupSignals() {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  if (pthread_sigmask(SIG_BLOCK, &mask, nullptr) != 0) {
+    return base::Status::Internal("pthread_sigmask failed");
+  }
+  signal(SIGPIPE, SIG_IGN);
+  signal_fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (signal_fd_ < 0) return base::Status::IoError(std::string("signalfd: ") + strerror(errno));
+  signal_handler_ = std::make_unique<SignalHandler>(this, signal_fd_);
+  return loop_.Watch(signal_fd_, net::kReadable, signal_handler_.get());
+}
+
+Client* Server::CreateClient(int fd, const net::PeerAddress& peer, bool unix_socket) {
+  uint64_t id = next_client_id_++;
+  auto c = std::make_unique<Client>(this, id, fd, peer, unix_socket);
+  c->ctime_ms = now_ms();
+  c->last_interaction_ms = now_ms();
+  c->authenticated = config().requirepass.empty();
+  Client* raw = c.get();
+  clients_.emplace(id, std::move(c));
+  return raw;
+}
+
+void Server::AcceptConnection(int fd, const net::PeerAddress& peer, bool unix_socket) {
+  const ServerConfig& cfg = config();
+  ++stats_.total_connections_received;
+  if (clients_.size() >= cfg.maxclients) {
+    static constexpr char kMsg[] = "-ERR max number of clients reached\r\n";
+    (void)!write(fd, kMsg, sizeof(kMsg) - 1);
+    close(fd);
+    ++stats_.rejected_connections;
+    return;
+  }
+  if (cfg.protected_mode && !unix_socket && cfg.requirepass.empty() && !IsLoopback(peer.ip)) {
+    static constexpr char kMsg[] =
+        "-DENIED Osprey is running in protected mode because protected mode is enabled and no "
+        "password is set for the default user. Only connections from the loopback interface are "
+        "accepted. To accept others, set a password (requirepass), bind explicitly to the "
+        "addresses to serve, or disable protected mode (CONFIG SET protected-mode no from a "
+        "local connection, or --protected-mode no), then restart if needed.\r\n";
+    (void)!write(fd, kMsg, sizeof(kMsg) - 1);
+    close(fd);
+    ++stats_.rejected_connections;
+    return;
+  }
+  if (!unix_socket) {
+    net::SetNoDelay(fd);
+    net::SetKeepAlive(fd, cfg.tcp_keepalive);
+  }
+  Client* c = CreateClient(fd, peer, unix_socket);
+  if (!loop_.Watch(fd, net::kReadable, c).ok()) {
+    CloseClientAsync(c);
+  }
+}
+
+void Server::CloseClientAsync(Client* c) {
+  if (c->has(kClientCloseAsap)) return;
+  c->set(kClientCloseAsap);
+  if (c->fd() >= 0) loop_.Unwatch(c->fd());
+  closing_.push_back(c);
+}
+
+void Server::QueueWrite(Client* c) {
+  if (c->has(kClientPendingWrite) || c->has(kClientInWriteList) || c->fd() < 0) return;
+  c->set(kClientPendingWrite);
+  pending_writes_.push_back(c);
+}
+
+Client* Server::FindClient(uint64_t id) {
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second.get();
+}
+
+void Server::HandlePendingWrites() {
+  // Index loop: writing may queue more clients (it never does today, but
+  // keeps this safe if a write triggers replies elsewhere).
+  for (size_t i = 0; i < pending_writes_.size(); ++i) {
+    Client* c = pending_writes_[i];
+    c->clear(kClientPendingWrite);
+    if (c->has(kClientCloseAsap)) continue;
+    if (!c->WriteToSocket()) {
+      CloseClientAsync(c);
+      continue;
+    }
+    if (c->HasPendingOutput()) {
+      c->set(kClientInWriteList);
+      (void)loop_.Change(c->fd(), net::kReadable | net::kWritable, c);
+    } else if (c->has(kClientCloseAfterReply)) {
+      CloseClientAsync(c);
+    }
+  }
+  pending_writes_.clear();
+}
+
+void Server::FreeClient(Client* c) {
+  OnClientFreed(c);
+  clients_.erase(c->id());
+}
+
+void Server::FreeClosedClients() {
+  while (!closing_.empty()) {
+    std::vector<Client*> batch;
+    batch.swap(closing_);
+    for (Client* c : batch) FreeClient(c);
+  }
+}
+
+void Server::BeforeSleep() {
+  HandlePendingWrites();
+  FreeClosedClients();
+  if (active_expire_enabled && config().active_expire_effort > 0) {
+    UpdateCachedTime();
+    active_expire_->RunFastCycle(*keyspace_, *clock_, config().active_expire_effort);
+  }
+  if (shutdown_requested_) loop_.Stop();
+}
+
+int64_t Server::Cron() {
+  UpdateCachedTime();
+  ++cron_loops_;
+  const int hz = config().hz > 0 ? config().hz : 10;
+  if (cron_loops_ % std::max(1, hz / 10) == 0) {
+    stats_.ops_sampler.Sample(now_ms(), stats_.total_commands_processed);
+    stats_.net_input_sampler.Sample(now_ms(), stats_.net_input_bytes);
+    stats_.net_output_sampler.Sample(now_ms(), stats_.net_output_bytes);
+  }
+  ClientsCron();
+  if (active_expire_enabled) {
+    active_expire_->RunSlowCycle(*keyspace_, *clock_, config().active_expire_effort, hz);
+  }
+  if (shutdown_requested_) loop_.Stop();
+  return 1000 / hz;
+}
+
+void Server::ClientsCron() {
+  const ServerConfig& cfg = config();
+  // Look at a slice of the clients each time, so that many clients never
+  // make one cron run long.
+  size_t budget = std::max<size_t>(clients_.size() / static_cast<size_t>(std::max(1, cfg.hz)), 5);
+  auto it = clients_.lower_bound(clients_cron_cursor_);
+  while (budget-- > 0 && !clients_.empty()) {
+    if (it == clients_.end()) it = clients_.begin();
+    Client* c = it->second.get();
+    clients_cron_cursor_ = c->id() + 1;
+    ++it;
+    if (c->has(kClientCloseAsap) || c->fd() < 0) continue;
+    if (cfg.timeout > 0 && !c->has(kClientBlocked) && !c->has(kClientPubSub) &&
+        now_ms() - c->last_interaction_ms > cfg.timeout * 1000) {
+      logger_->Log(base::LogLevel::kVerbose, "Closing idle client");
+      CloseClientAsync(c);
+      continue;
+    }
+    if (now_ms() - c->last_interaction_ms > 2000) c->ShrinkQueryBuffer();
+  }
+}
+
+int Server::Run() {
+  logger_->Log(base::LogLevel::kNotice, "Ready to accept connections");
+  loop_.Run();
+  Shutdown();
+  return exit_code_;
+}
+
+void Server::Shutdown() {
+  logger_->Log(base::LogLevel::kWarning, "User requested shutdown...");
+  HandlePendingWrites();
+  if (!config().unixsocket.empty()) unlink(config().unixsocket.c_str());
+  listeners_.clear();
+  logger_->Log(base::LogLevel::kWarning, "Osprey is now ready to exit, bye bye...");
+}
+
+// --- engine services ---
+
+void Server::KeyModified(keyspace::Db& db, std::string_view key) {
+  watches_.Touch(db, key);
+}
+
+void Server::Notify(uint32_t type, std::string_view event, std::string_view key, int db) {
+  pubsub_.NotifyKeyspaceEvent(config().notify_keyspace_events, type, event, key, db);
+}
+
+void Server::BeforeFlush(int db) {
+  if (db >= 0) {
+    watches_.BeforeFlush(keyspace_->db(db), nullptr);
+    return;
+  }
+  for (int i = 0; i < keyspace_->db_count(); ++i) watches_.BeforeFlush(keyspace_->db(i), nullptr);
+}
+
+void Server::BeforeSwap(int a, int b) {
+  watches_.BeforeFlush(keyspace_->db(a), &keyspace_->db(b));
+  watches_.BeforeFlush(keyspace_->db(b), &keyspace_->db(a));
+}
+
+void Server::OnKeyExpired(int db, std::string_view key) {
+  watches_.Touch(keyspace_->db(db), key);
+  Notify(keyspace::kNotifyExpired, "expired", key, db);
+}
+
+void Server::OnKeyMiss(int db, std::string_view key) {
+  Notify(keyspace::kNotifyKeyMiss, "keymiss", key, db);
+}
+
+void Server::OnClientFreed(Client* c) {
+  watches_.UnwatchAll(c);
+  pubsub_.UnsubscribeAll(c);
+  StopMonitoring(*c);
+  if (current_client_ == c) current_client_ = nullptr;
+}
+
+void Server::OnErrorReply(std::string_view message) {
+  ++stats_.total_error_replies;
+  // The error code is the first word, when there is one within 32 bytes.
+  size_t space = message.substr(0, 32).find(' ');
+  std::string code = space == std::string_view::npos ? "ERR" : std::string(message.substr(0, space));
+  ++stats_.error_counts[code];
+}
+
+}  // namespace osprey::server

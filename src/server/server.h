@@ -1,0 +1,192 @@
+// The Server ties the parts together: configuration, listeners and clients,
+// the keyspace, the command table and dispatcher, statistics, and the event
+// loop with its periodic cron. It implements the engine services handlers
+// report to (modified keys, notifications) and the keyspace listener
+// (expirations). One engine thread runs all of it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/logging.h"
+#include "base/status.h"
+#include "commands/command_context.h"
+#include "commands/command_table.h"
+#include "commands/engine_config.h"
+#include "keyspace/keyspace.h"
+#include "net/event_loop.h"
+#include "protocol/reply_writer.h"
+#include "server/client.h"
+#include "server/latency_monitor.h"
+#include "server/pubsub.h"
+#include "server/slowlog.h"
+#include "server/watch.h"
+#include "server/stats.h"
+
+namespace osprey::keyspace {
+class ActiveExpire;
+}
+
+namespace osprey::server {
+
+class ConfigRegistry;
+struct ServerConfig;
+class Dispatcher;
+class Listener;
+class IoThreads;
+
+class Server final : public commands::EngineHooks,
+                     public keyspace::KeyspaceListener,
+                     public protocol::ErrorListener {
+ public:
+  // `config` must outlive the server. `clock` may be a FakeClock in tests.
+  Server(ConfigRegistry* config, base::Logger* logger, const base::Clock* clock);
+  ~Server() override;
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Builds the keyspace and, unless `listen` is false, opens the listeners.
+  base::Status Init(bool listen = true);
+  // Runs the event loop until shutdown. Returns the process exit code.
+  int Run();
+  // Asks the loop to shut down at the next opportunity (signal-safe path is
+  // the signalfd; this is for commands such as SHUTDOWN).
+  void RequestShutdown(int exit_code = 0) {
+    shutdown_requested_ = true;
+    exit_code_ = exit_code;
+  }
+  bool shutdown_requested() const { return shutdown_requested_; }
+
+  // --- parts ---
+  const ServerConfig& config() const;
+  ConfigRegistry& config_registry() { return *config_; }
+  commands::EngineConfig& engine_config() { return engine_config_; }
+  keyspace::Keyspace& keyspace() { return *keyspace_; }
+  commands::CommandTable& command_table() { return command_table_; }
+  Dispatcher& dispatcher() { return *dispatcher_; }
+  base::Logger& logger() { return *logger_; }
+  const base::Clock& clock() const { return *clock_; }
+  ServerStats& stats() { return stats_; }
+  Slowlog& slowlog() { return slowlog_; }
+  LatencyMonitor& latency_monitor() { return latency_monitor_; }
+  WatchRegistry& watches() { return watches_; }
+  PubSub& pubsub() { return pubsub_; }
+  net::EventLoop& loop() { return loop_; }
+  std::mt19937_64& rng() { return rng_; }
+  const std::string& run_id() const { return run_id_; }
+  // Ports the listeners are bound to (for tests that ask for port 0).
+  int tcp_port() const { return tcp_port_; }
+
+  // --- time: cached once per loop iteration and per top-level command ---
+  int64_t now_us() const { return now_us_; }
+  int64_t now_ms() const { return now_us_ / 1000; }
+  void UpdateCachedTime();
+
+  // --- clients ---
+  // Makes a client for an accepted connection (fd < 0: a fake client for
+  // tests and internal use).
+  Client* CreateClient(int fd, const net::PeerAddress& peer, bool unix_socket);
+  // Closes the client after the current batch of events.
+  void CloseClientAsync(Client* c);
+  // Queues `c` to have its output written before the loop sleeps.
+  void QueueWrite(Client* c);
+  Client* FindClient(uint64_t id);
+  const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
+  // The client whose command is running (for logging and CLIENT commands).
+  Client* current_client() const { return current_client_; }
+  void set_current_client(Client* c) { current_client_ = c; }
+  size_t connected_clients() const { return clients_.size(); }
+
+  // --- commands::EngineHooks ---
+  void KeyModified(keyspace::Db& db, std::string_view key) override;
+  void Notify(uint32_t type, std::string_view event, std::string_view key, int db) override;
+  void BeforeFlush(int db) override;
+  void BeforeSwap(int a, int b) override;
+  // --- keyspace::KeyspaceListener ---
+  void OnKeyExpired(int db, std::string_view key) override;
+  void OnKeyMiss(int db, std::string_view key) override;
+  // --- protocol::ErrorListener ---
+  void OnErrorReply(std::string_view message) override;
+  // Error replies so far (the dispatcher compares before/after a command).
+  uint64_t error_reply_count() const { return stats_.total_error_replies; }
+
+  // Ends `c`'s transaction: drops queued commands, flags and watches.
+  void DiscardTransaction(Client& c);
+  // Stops `c` receiving MONITOR output (no-op if it was not monitoring).
+  void StopMonitoring(Client& c);
+  void AddMonitor(Client* c) { monitors_.push_back(c); }
+  // Sends the command line to every MONITOR client.
+  void FeedMonitors(const Client& c, int db, std::span<const std::string_view> args) {
+    if (!monitors_.empty()) FeedMonitorsSlow(c, db, args);
+  }
+
+  // One cron tick (the event loop runs it hz times a second; tests call it).
+  void RunCron() { Cron(); }
+
+  // Applies config values that live outside ServerConfig (engine config,
+  // log level, keyspace policy...). Called at start and after CONFIG SET.
+  void ApplyConfig();
+
+  // Active expiry can be switched off (DEBUG SET-ACTIVE-EXPIRE).
+  bool active_expire_enabled = true;
+
+ private:
+  friend class Listener;
+  void AcceptConnection(int fd, const net::PeerAddress& peer, bool unix_socket);
+  base::Status OpenListeners();
+  void BeforeSleep();
+  int64_t Cron();
+  void ClientsCron();
+  void HandlePendingWrites();
+  void FreeClosedClients();
+  void FreeClient(Client* c);
+  void FeedMonitorsSlow(const Client& c, int db, std::span<const std::string_view> args);
+  // Drops everything other parts keep about `c` (watches, subscriptions...).
+  void OnClientFreed(Client* c);
+  void Shutdown();
+  base::Status SetupSignals();
+
+  ConfigRegistry* config_;
+  base::Logger* logger_;
+  const base::Clock* clock_;
+  commands::EngineConfig engine_config_;
+  std::unique_ptr<keyspace::Keyspace> keyspace_;
+  commands::CommandTable command_table_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<keyspace::ActiveExpire> active_expire_;
+  net::EventLoop loop_;
+  ServerStats stats_;
+  Slowlog slowlog_;
+  LatencyMonitor latency_monitor_;
+  WatchRegistry watches_;
+  PubSub pubsub_;
+  std::mt19937_64 rng_;
+  std::string run_id_;
+
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  int tcp_port_ = 0;
+  std::map<uint64_t, std::unique_ptr<Client>> clients_;
+  uint64_t next_client_id_ = 1;
+  std::vector<Client*> pending_writes_;
+  std::vector<Client*> closing_;
+  std::vector<Client*> monitors_;
+  Client* current_client_ = nullptr;
+  uint64_t clients_cron_cursor_ = 0;
+
+  int64_t now_us_ = 0;
+  int64_t cron_loops_ = 0;
+  bool shutdown_requested_ = false;
+  int exit_code_ = 0;
+  int signal_fd_ = -1;
+  std::unique_ptr<net::IoHandler> signal_handler_;
+};
+
+}  // namespace osprey::server

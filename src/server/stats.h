@@ -1,0 +1,59 @@
+// Counters INFO reports (the "stats" section and per-command statistics).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace osprey::server {
+
+struct CommandStats {
+  uint64_t calls = 0;
+  uint64_t usec = 0;
+  uint64_t rejected_calls = 0;
+  uint64_t failed_calls = 0;
+};
+
+// A ring of recent (time, value) samples for "instantaneous_*" figures.
+class RateSampler {
+ public:
+  static constexpr int kSamples = 16;
+  // Records the running total `value` at `now_ms`.
+  void Sample(int64_t now_ms, uint64_t value);
+  // Per-second rate averaged over the samples.
+  double PerSecond() const;
+
+ private:
+  int64_t last_ms_ = 0;
+  uint64_t last_value_ = 0;
+  double samples_[kSamples] = {};
+  int index_ = 0;
+};
+
+struct ServerStats {
+  int64_t start_time_ms = 0;
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t net_input_bytes = 0;
+  uint64_t net_output_bytes = 0;
+  uint64_t total_reads_processed = 0;
+  uint64_t total_writes_processed = 0;
+  uint64_t io_threaded_reads_processed = 0;
+  uint64_t io_threaded_writes_processed = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  uint64_t client_qbuf_limit_disconnections = 0;
+  uint64_t client_outbuf_limit_disconnections = 0;
+  uint64_t dirty = 0;  // changes since the last save
+  uint64_t peak_memory = 0;
+  std::map<std::string, uint64_t> error_counts;  // errorstats, by error code
+  std::vector<CommandStats> commands;             // by CommandDef::id
+
+  RateSampler ops_sampler;
+  RateSampler net_input_sampler;
+  RateSampler net_output_sampler;
+};
+
+}  // namespace osprey::server
