@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "base/hash.h"
+#include "base/memory_stats.h"
 #include "commands/command_table.h"
 #include "keyspace/active_expire.h"
 #include "keyspace/notifications.h"
@@ -25,6 +26,7 @@ class Listener final : public net::IoHandler {
       : server_(server), fd_(fd), unix_socket_(unix_socket) {}
   ~Listener() override { close(fd_); }
   int fd() const { return fd_; }
+  bool is_unix() const { return unix_socket_; }
 
   void OnReadable() override {
     // Bounded so one busy listener cannot starve the loop.
@@ -61,7 +63,7 @@ class SignalHandler final : public net::IoHandler {
     while (read(fd_, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {
       const char* name = info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
       server_->logger().Log(base::LogLevel::kWarning, "Received %s scheduling shutdown...", name);
-      server_->RequestShutdown(0);
+      server_->RequestShutdownFromSignal();
     }
   }
   void OnWritable() override {}
@@ -116,15 +118,20 @@ base::Status Server::Init(bool listen) {
   dispatcher_ = std::make_unique<Dispatcher>(this);
   active_expire_ = std::make_unique<keyspace::ActiveExpire>();
   stats_.commands.resize(commands::CommandTable::all().size());
+  command_latency_.resize(commands::CommandTable::all().size());  // INFO latencystats
+  config_->hooks().reset_stats = [this] { ResetStats(); };       // CONFIG RESETSTAT
   ApplyConfig();
+  RegisterConfigHooks();
   OSPREY_RETURN_IF_ERROR(loop_.Init());
   if (listen) {
+    serving_ = true;
     OSPREY_RETURN_IF_ERROR(OpenListeners());
     OSPREY_RETURN_IF_ERROR(SetupSignals());
   }
   loop_.set_before_sleep([this] { BeforeSleep(); });
   loop_.set_after_sleep([this] { UpdateCachedTime(); });
   loop_.AddTimer(1, [this] { return Cron(); });
+  startup_memory_ = base::UsedMemory();  // INFO used_memory_startup
   return base::Status::Ok();
 }
 
@@ -135,6 +142,12 @@ void Server::ApplyConfig() {
   engine_config_.lazyfree_lazy_user_flush = cfg.lazyfree_lazy_user_flush;
   engine_config_.lazyfree_lazy_server_del = cfg.lazyfree_lazy_server_del;
   engine_config_.lazyfree_lazy_expire = cfg.lazyfree_lazy_expire;
+  // LRU and LFU policies keep a clock per value, so Redis stops sharing
+  // small integers under them once maxmemory is set (OBJECT REFCOUNT shows it).
+  engine_config_.shared_integers =
+      cfg.maxmemory == 0 || !(IsLfuPolicy(cfg.maxmemory_policy) ||
+                              cfg.maxmemory_policy == MaxmemoryPolicy::kAllkeysLru ||
+                              cfg.maxmemory_policy == MaxmemoryPolicy::kVolatileLru);
   slowlog_.Configure(cfg.slowlog_log_slower_than, static_cast<size_t>(cfg.slowlog_max_len));
   latency_monitor_.set_threshold_ms(cfg.latency_monitor_threshold);
   if (keyspace_) {
@@ -145,26 +158,34 @@ void Server::ApplyConfig() {
   logger_->set_level(cfg.loglevel);
 }
 
+base::Status Server::ReopenTcpListeners(std::vector<std::unique_ptr<Listener>>* out) {
+  const ServerConfig& cfg = config();
+  out->clear();
+  if (cfg.port == 0) return base::Status::Ok();
+  for (const std::string& spec : cfg.bind) {
+    // A leading '-' marks an address that may be unavailable.
+    bool optional = !spec.empty() && spec[0] == '-';
+    std::string addr = optional ? spec.substr(1) : spec;
+    auto fd = net::ListenTcp(addr, cfg.port, cfg.tcp_backlog);
+    if (!fd.ok()) {
+      logger_->Log(base::LogLevel::kWarning, "%s", std::string(fd.status().message()).c_str());
+      if (optional) continue;
+      out->clear();
+      return fd.status();
+    }
+    out->push_back(std::make_unique<Listener>(this, *fd, false));
+  }
+  return base::Status::Ok();
+}
+
 base::Status Server::OpenListeners() {
   const ServerConfig& cfg = config();
-  if (cfg.port != 0 || cfg.unixsocket.empty()) {
-    for (const std::string& spec : cfg.bind) {
-      // A leading '-' marks an address that may be unavailable.
-      bool optional = !spec.empty() && spec[0] == '-';
-      std::string addr = optional ? spec.substr(1) : spec;
-      auto fd = net::ListenTcp(addr, cfg.port, cfg.tcp_backlog);
-      if (!fd.ok()) {
-        if (optional || (errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)) {
-          logger_->Log(base::LogLevel::kNotice, "%s", std::string(fd.status().message()).c_str());
-          if (optional) continue;
-        }
-        return fd.status();
-      }
-      if (tcp_port_ == 0) tcp_port_ = net::BoundPort(*fd);
-      auto l = std::make_unique<Listener>(this, *fd, false);
-      OSPREY_RETURN_IF_ERROR(loop_.Watch(*fd, net::kReadable, l.get()));
-      listeners_.push_back(std::move(l));
-    }
+  std::vector<std::unique_ptr<Listener>> tcp;
+  OSPREY_RETURN_IF_ERROR(ReopenTcpListeners(&tcp));
+  for (auto& l : tcp) {
+    if (tcp_port_ == 0) tcp_port_ = net::BoundPort(l->fd());
+    OSPREY_RETURN_IF_ERROR(loop_.Watch(l->fd(), net::kReadable, l.get()));
+    listeners_.push_back(std::move(l));
   }
   if (!cfg.unixsocket.empty()) {
     auto fd = net::ListenUnix(cfg.unixsocket, cfg.unixsocketperm, cfg.tcp_backlog);
@@ -175,6 +196,46 @@ base::Status Server::OpenListeners() {
   }
   if (listeners_.empty()) return base::Status::IoError("Configured to not listen anywhere, exiting.");
   return base::Status::Ok();
+}
+
+void Server::RegisterConfigHooks() {
+  // Directives whose values are copied into engine state by ApplyConfig.
+  config_->AddApplyHook(
+      {"proto-max-bulk-len", "lazyfree-lazy-user-del", "lazyfree-lazy-user-flush",
+       "lazyfree-lazy-server-del", "lazyfree-lazy-expire", "slowlog-log-slower-than",
+       "slowlog-max-len", "latency-monitor-threshold", "maxmemory-policy", "lfu-log-factor",
+       "lfu-decay-time", "loglevel"},
+      [this](const ServerConfig&) {
+        ApplyConfig();
+        return base::Status::Ok();
+      });
+  // Changing where we listen: the old sockets close first (a port may be
+  // re-bound); on failure the registry rolls the config back and runs this
+  // hook again, which listens on the old addresses once more.
+  auto relisten = [this](const char* error) {
+    return [this, error](const ServerConfig&) {
+      if (!serving_) return base::Status::Ok();
+      for (auto it = listeners_.begin(); it != listeners_.end();) {
+        if (!(*it)->is_unix()) {
+          loop_.Unwatch((*it)->fd());
+          it = listeners_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      tcp_port_ = 0;
+      std::vector<std::unique_ptr<Listener>> tcp;
+      if (!ReopenTcpListeners(&tcp).ok()) return base::Status::InvalidArgument(error);
+      for (auto& l : tcp) {
+        if (tcp_port_ == 0) tcp_port_ = net::BoundPort(l->fd());
+        (void)loop_.Watch(l->fd(), net::kReadable, l.get());
+        listeners_.push_back(std::move(l));
+      }
+      return base::Status::Ok();
+    };
+  };
+  config_->AddApplyHook({"port"}, relisten("Unable to listen on this port. Check server logs."));
+  config_->AddApplyHook({"bind"}, relisten("Failed to bind to specified addresses."));
 }
 
 base::Status Server::SetupSignals() {
@@ -288,9 +349,11 @@ void Server::FreeClosedClients() {
 }
 
 void Server::BeforeSleep() {
+  RunReleasedClients();  // CLIENT PAUSE ended: run the held requests first
   HandlePendingWrites();
   FreeClosedClients();
-  if (active_expire_enabled && config().active_expire_effort > 0) {
+  // No active expiry while clients are paused (the data set stays static).
+  if (active_expire_enabled && config().active_expire_effort > 0 && !CheckPauseTimeout()) {
     UpdateCachedTime();
     active_expire_->RunFastCycle(*keyspace_, *clock_, config().active_expire_effort);
   }
@@ -299,15 +362,27 @@ void Server::BeforeSleep() {
 
 int64_t Server::Cron() {
   UpdateCachedTime();
-  ++cron_loops_;
   const int hz = config().hz > 0 ? config().hz : 10;
+  // DEBUG PAUSE-CRON: tests freeze the periodic work (expiry, client checks).
+  if (debug.pause_cron) return 1000 / hz;
+  if (shutdown_asap_) {
+    // Persistence hook: a signal-initiated shutdown saves per
+    // shutdown-on-sigterm / shutdown-on-sigint once snapshots exist.
+    shutdown_asap_ = false;
+    RequestShutdown(0);
+  }
+  ++cron_loops_;
   if (cron_loops_ % std::max(1, hz / 10) == 0) {
     stats_.ops_sampler.Sample(now_ms(), stats_.total_commands_processed);
     stats_.net_input_sampler.Sample(now_ms(), stats_.net_input_bytes);
     stats_.net_output_sampler.Sample(now_ms(), stats_.net_output_bytes);
   }
   ClientsCron();
-  if (active_expire_enabled) {
+  // CLIENT PAUSE: end an elapsed pause; while one lasts, no active expiry.
+  const bool paused = CheckPauseTimeout();
+  // INFO used_memory_peak, sampled each tick as Redis does.
+  stats_.peak_memory = std::max<uint64_t>(stats_.peak_memory, base::UsedMemory());
+  if (active_expire_enabled && !paused) {
     active_expire_->RunSlowCycle(*keyspace_, *clock_, config().active_expire_effort, hz);
   }
   if (shutdown_requested_) loop_.Stop();
@@ -327,7 +402,7 @@ void Server::ClientsCron() {
     ++it;
     if (c->has(kClientCloseAsap) || c->fd() < 0) continue;
     if (cfg.timeout > 0 && !c->has(kClientBlocked) && !c->has(kClientPubSub) &&
-        now_ms() - c->last_interaction_ms > cfg.timeout * 1000) {
+        now_ms() - c->last_interaction_ms > static_cast<int64_t>(cfg.timeout) * 1000) {
       logger_->Log(base::LogLevel::kVerbose, "Closing idle client");
       CloseClientAsync(c);
       continue;
@@ -387,7 +462,22 @@ void Server::OnClientFreed(Client* c) {
   watches_.UnwatchAll(c);
   pubsub_.UnsubscribeAll(c);
   StopMonitoring(*c);
+  client_pause_.Forget(c);
   if (current_client_ == c) current_client_ = nullptr;
+}
+
+void Server::ResetStats() {
+  // What Redis 7.0's CONFIG RESETSTAT clears. Start time, the peak memory and
+  // the changes since the last save are kept.
+  ServerStats fresh;
+  fresh.start_time_ms = stats_.start_time_ms;
+  fresh.dirty = stats_.dirty;
+  fresh.peak_memory = stats_.peak_memory;
+  fresh.commands.resize(stats_.commands.size());
+  stats_ = std::move(fresh);
+  for (base::LatencyHistogram& h : command_latency_) h.Reset();
+  keyspace::KeyspaceStats& ks = keyspace_->stats();
+  ks = keyspace::KeyspaceStats{};
 }
 
 void Server::OnErrorReply(std::string_view message) {

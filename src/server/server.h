@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/latency_histogram.h"
 #include "base/logging.h"
 #include "base/status.h"
 #include "commands/command_context.h"
@@ -25,6 +26,7 @@
 #include "net/event_loop.h"
 #include "protocol/reply_writer.h"
 #include "server/client.h"
+#include "server/client_pause.h"
 #include "server/latency_monitor.h"
 #include "server/pubsub.h"
 #include "server/slowlog.h"
@@ -64,6 +66,19 @@ class Server final : public commands::EngineHooks,
     exit_code_ = exit_code;
   }
   bool shutdown_requested() const { return shutdown_requested_; }
+  // A signal (SIGTERM, SIGINT) asks for shutdown: as in Redis the next cron
+  // tick begins it, so DEBUG PAUSE-CRON holds it back and SHUTDOWN ABORT
+  // can withdraw it meanwhile.
+  void RequestShutdownFromSignal() { shutdown_asap_ = true; }
+  // Withdraws a shutdown that was requested but has not begun yet (SHUTDOWN
+  // ABORT). Returns false when none was pending.
+  bool CancelShutdown() {
+    const bool pending = shutdown_requested_ || shutdown_asap_;
+    shutdown_requested_ = false;
+    shutdown_asap_ = false;
+    exit_code_ = 0;
+    return pending;
+  }
 
   // --- parts ---
   const ServerConfig& config() const;
@@ -128,6 +143,27 @@ class Server final : public commands::EngineHooks,
     if (!monitors_.empty()) FeedMonitorsSlow(c, db, args);
   }
 
+  // --- CLIENT PAUSE (client_pause.h; defined in client_pause.cc) ---
+  const ClientPause& client_pause() const { return client_pause_; }
+  void PauseClients(ClientPause::Purpose purpose, int64_t end_ms, ClientPause::Type type);
+  void UnpauseClients(ClientPause::Purpose purpose);
+  // Ends a pause whose time is up; true while a pause is still in force.
+  bool CheckPauseTimeout();
+  // True when `cmd` from `c` must wait for the pause to end.
+  bool ShouldPostpone(const Client& c, const commands::CommandDef* cmd);
+  // Holds `c`: its request stays in its query buffer until the pause ends.
+  void PostponeClient(Client* c);
+
+  // --- INFO support (info.cc, client_info.cc) ---
+  // CONFIG RESETSTAT: clears what Redis clears (stats, command and error
+  // statistics, latency histograms); the CONFIG hook calls it.
+  void ResetStats();
+  // Per-command latency histograms for INFO latencystats, by CommandDef::id.
+  std::vector<base::LatencyHistogram>& command_latency() { return command_latency_; }
+  // Allocator's used memory once the server was initialized (INFO
+  // used_memory_startup).
+  uint64_t startup_memory() const { return startup_memory_; }
+
   // One cron tick (the event loop runs it hz times a second; tests call it).
   void RunCron() { Cron(); }
 
@@ -138,10 +174,26 @@ class Server final : public commands::EngineHooks,
   // Active expiry can be switched off (DEBUG SET-ACTIVE-EXPIRE).
   bool active_expire_enabled = true;
 
+  // Switches only DEBUG turns (Redis's test suite uses them); the parts they
+  // concern read them. See debug_handlers.cc.
+  struct DebugKnobs {
+    bool pause_cron = false;                    // PAUSE-CRON: the cron tick does nothing
+    int64_t reply_buffer_peak_reset_ms = 5000;  // REPLYBUFFER PEAK-RESET-TIME (-1: never)
+    bool reply_buffer_resizing = true;          // REPLYBUFFER RESIZING
+    uint64_t quicklist_packed_threshold = 1ull << 30;  // QUICKLIST-PACKED-THRESHOLD
+    bool disable_deny_scripts = false;          // SET-DISABLE-DENY-SCRIPTS
+    bool skip_checksum_validation = false;      // SET-SKIP-CHECKSUM-VALIDATION
+  };
+  DebugKnobs debug;
+
  private:
   friend class Listener;
   void AcceptConnection(int fd, const net::PeerAddress& peer, bool unix_socket);
   base::Status OpenListeners();
+  // Opens TCP listeners for the configured bind addresses and port; on
+  // success they replace the current ones, on failure nothing changes.
+  base::Status ReopenTcpListeners(std::vector<std::unique_ptr<Listener>>* out);
+  void RegisterConfigHooks();
   void BeforeSleep();
   int64_t Cron();
   void ClientsCron();
@@ -149,6 +201,10 @@ class Server final : public commands::EngineHooks,
   void FreeClosedClients();
   void FreeClient(Client* c);
   void FeedMonitorsSlow(const Client& c, int db, std::span<const std::string_view> args);
+  // CLIENT PAUSE: runs the input of clients whose pause ended (BeforeSleep),
+  // and keeps expired keys in place while paused.
+  void RunReleasedClients();
+  void ApplyPauseToKeyspace();
   // Drops everything other parts keep about `c` (watches, subscriptions...).
   void OnClientFreed(Client* c);
   void Shutdown();
@@ -173,17 +229,23 @@ class Server final : public commands::EngineHooks,
 
   std::vector<std::unique_ptr<Listener>> listeners_;
   int tcp_port_ = 0;
+  bool serving_ = false;  // has listeners (false for in-process tests)
   std::map<uint64_t, std::unique_ptr<Client>> clients_;
   uint64_t next_client_id_ = 1;
   std::vector<Client*> pending_writes_;
   std::vector<Client*> closing_;
   std::vector<Client*> monitors_;
   Client* current_client_ = nullptr;
+  ClientPause client_pause_;
+  bool pause_hides_expired_ = false;  // the pause switched expiry to kHide
+  std::vector<base::LatencyHistogram> command_latency_;
+  uint64_t startup_memory_ = 0;
   uint64_t clients_cron_cursor_ = 0;
 
   int64_t now_us_ = 0;
   int64_t cron_loops_ = 0;
   bool shutdown_requested_ = false;
+  bool shutdown_asap_ = false;  // set by a signal, acted on by the cron
   int exit_code_ = 0;
   int signal_fd_ = -1;
   std::unique_ptr<net::IoHandler> signal_handler_;

@@ -1,0 +1,65 @@
+# Osprey's entry points. See README.md.
+#   make            build the Release server into build/osprey-server
+#   make run        install what is missing, build, run on 127.0.0.1:6379 (data in ./data)
+#   make test       install, build, run every test (unit, unit under ASan/UBSan,
+#                   integration, differential)
+#   make bench      side-by-side benchmark against redis-server
+#   make fuzz       build and run the libFuzzer targets for a while
+JOBS ?= $(shell nproc)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+PYTHON := /usr/bin/python3
+FUZZ_SECONDS ?= 60
+
+.PHONY: all build setup run test unit-test asan-test integration-test differential-test \
+        bench fuzz clean
+
+all: build
+
+setup:
+	@./scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j$(JOBS) osprey-server osprey_unit_tests
+
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Sanitize -DOSPREY_SANITIZE=ON >/dev/null
+
+run: setup build
+	mkdir -p data
+	./$(BUILD)/osprey-server --bind 127.0.0.1 --port 6379 --dir ./data
+
+unit-test: build
+	./$(BUILD)/osprey_unit_tests --gtest_brief=1
+
+asan-test: $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD) -j$(JOBS) osprey_unit_tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$(ASAN_BUILD)/osprey_unit_tests --gtest_brief=1
+
+integration-test: build
+	OSPREY_SERVER=$(CURDIR)/$(BUILD)/osprey-server $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+
+differential-test: build
+	OSPREY_SERVER=$(CURDIR)/$(BUILD)/osprey-server $(PYTHON) -m pytest -q -p no:cacheprovider tests/differential
+
+test: setup build unit-test asan-test integration-test differential-test
+
+bench: setup build
+	OSPREY_SERVER=$(CURDIR)/$(BUILD)/osprey-server $(PYTHON) bench/run_bench.py
+
+$(FUZZ_BUILD)/build.ninja:
+	CXX=clang++ CC=clang cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DOSPREY_FUZZ=ON -DOSPREY_WERROR=OFF >/dev/null
+
+fuzz: setup $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) -j$(JOBS)
+	mkdir -p $(FUZZ_BUILD)/corpus/resp_parser
+	./$(FUZZ_BUILD)/fuzz_resp_parser -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus/resp_parser \
+	  tests/fuzz/corpus/resp_parser
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
