@@ -13,6 +13,10 @@ struct EngineConfig {
   bool lazyfree_lazy_user_flush = false;
   bool lazyfree_lazy_server_del = false;
   bool lazyfree_lazy_expire = false;
+  // Whether values 0..9999 are Redis's shared integer objects (OBJECT
+  // REFCOUNT reports them as such): false when maxmemory is set with an LRU
+  // or LFU policy, which needs a clock per value.
+  bool shared_integers = true;
   // Set when this server is a replica (some commands behave differently).
   bool is_replica = false;
 };

@@ -9,8 +9,10 @@ namespace osprey::keyspace {
 Db::Db(Keyspace* keyspace, int index, uint64_t seed)
     : keyspace_(keyspace), index_(index), table_(seed) {}
 
+// As Redis, a key is expired once "now" is past its expire time: at the very
+// millisecond of its expire time it is still alive.
 bool Db::IsExpired(Entry e) const {
-  return e.has_expire() && e.expire_ms() <= keyspace_->now_ms();
+  return e.has_expire() && e.expire_ms() < keyspace_->now_ms();
 }
 
 uint32_t Db::NewClock() const { return NewKeyClock(keyspace_->lfu(), keyspace_->now_ms()); }
@@ -45,7 +47,7 @@ bool Db::HandleExpired(Entry e, uint32_t flags) {
 
 Entry Db::Lookup(std::string_view key, uint32_t flags) {
   Entry e = table_.Find(key);
-  if (e && e.has_expire() && e.expire_ms() <= keyspace_->now_ms() && HandleExpired(e, flags)) {
+  if (e && IsExpired(e) && HandleExpired(e, flags)) {
     e = Entry();
   }
   if (e) {
@@ -97,7 +99,7 @@ std::pair<size_t, size_t> Db::ExpireStep(size_t max_keys) {
   expire_cursor_ = table_.ExpireWalk(
       expire_cursor_, max_keys,
       [&](Entry e) {
-        if (e.expire_ms() > now) {
+        if (e.expire_ms() >= now) {
           ttl_sum += e.expire_ms() - now;
           ++ttl_samples;
           return false;

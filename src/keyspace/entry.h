@@ -6,7 +6,8 @@
 // Layout:
 //   [0]      fingerprint: the top 8 bits of the key's hash
 //   [1]      flags: bits 0-2 ValueKind, bit 3 has-expire, bit 4 key-on-heap,
-//            bits 5-7 the ValueType of an object value
+//            bits 5-7 the ValueType of an object value; for an int string,
+//            bit 5 marks a value Redis would not share (see unshared_int())
 //   [2..4]   access clock, 24 bits: LRU seconds, or LFU minutes:16 + counter:8
 //   varint   key length
 //   key      the bytes, or an 8-byte HeapString* when the key is long
@@ -41,6 +42,7 @@ constexpr uint8_t kKindMask = 0x07;
 constexpr uint8_t kHasExpire = 0x08;
 constexpr uint8_t kKeyOnHeap = 0x10;
 constexpr int kTypeShift = 5;
+constexpr uint8_t kUnsharedInt = 0x20;  // strings only: bits 5-7 are free there
 
 constexpr size_t kFixedHeader = 5;  // fingerprint, flags, clock
 
@@ -145,6 +147,12 @@ class Entry {
   }
   bool has_expire() const { return (p_[1] & entry_internal::kHasExpire) != 0; }
   bool key_on_heap() const { return (p_[1] & entry_internal::kKeyOnHeap) != 0; }
+  // An int value in Redis's shared range that Redis would hold in an object
+  // of its own (a COPY), so OBJECT REFCOUNT says 1. Any value write clears it.
+  bool unshared_int() const {
+    return kind() == ValueKind::kInt && (p_[1] & entry_internal::kUnsharedInt) != 0;
+  }
+  void set_unshared_int() const { p_[1] |= entry_internal::kUnsharedInt; }
 
   uint32_t clock() const {
     return static_cast<uint32_t>(p_[2]) | (static_cast<uint32_t>(p_[3]) << 8) |

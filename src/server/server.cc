@@ -203,8 +203,8 @@ void Server::RegisterConfigHooks() {
   config_->AddApplyHook(
       {"proto-max-bulk-len", "lazyfree-lazy-user-del", "lazyfree-lazy-user-flush",
        "lazyfree-lazy-server-del", "lazyfree-lazy-expire", "slowlog-log-slower-than",
-       "slowlog-max-len", "latency-monitor-threshold", "maxmemory-policy", "lfu-log-factor",
-       "lfu-decay-time", "loglevel"},
+       "slowlog-max-len", "latency-monitor-threshold", "maxmemory", "maxmemory-policy",
+       "lfu-log-factor", "lfu-decay-time", "loglevel"},
       [this](const ServerConfig&) {
         ApplyConfig();
         return base::Status::Ok();
