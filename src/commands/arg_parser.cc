@@ -28,6 +28,17 @@ bool GetInt64InRange(CommandContext& ctx, std::string_view arg, int64_t min, int
   return true;
 }
 
+bool GetInt32(CommandContext& ctx, std::string_view arg, int* out) {
+  int64_t v;
+  if (!GetInt64(ctx, arg, &v)) return false;
+  if (v < INT32_MIN || v > INT32_MAX) {
+    ctx.reply().Error("ERR value is out of range, value must between -2147483648 and 2147483647");
+    return false;
+  }
+  *out = static_cast<int>(v);
+  return true;
+}
+
 bool GetPositiveInt64(CommandContext& ctx, std::string_view arg, int64_t* out, bool allow_zero) {
   int64_t v;
   if (!GetInt64(ctx, arg, &v)) return false;

@@ -18,6 +18,10 @@ bool GetInt64(CommandContext& ctx, std::string_view arg, int64_t* out);
 // error when null) is the reply.
 bool GetInt64InRange(CommandContext& ctx, std::string_view arg, int64_t min, int64_t max,
                      int64_t* out, const char* message = nullptr);
+// A 32-bit int as Redis's getIntFromObjectOrReply reads it: not an integer
+// -> "ERR value is not an integer or out of range"; outside int range ->
+// "ERR value is out of range, value must between -2147483648 and 2147483647".
+bool GetInt32(CommandContext& ctx, std::string_view arg, int* out);
 // A positive integer (> 0 unless allow_zero); "ERR value is out of range, must be positive".
 bool GetPositiveInt64(CommandContext& ctx, std::string_view arg, int64_t* out,
                       bool allow_zero = false);

@@ -62,11 +62,8 @@ void EchoCommand(CommandContext& ctx) { ctx.reply().Bulk(ctx.arg(1)); }
 
 void SelectCommand(CommandContext& ctx) {
   auto& sc = ServerCommandContext::From(ctx);
-  int64_t index;
-  if (!base::ParseInt64(ctx.arg(1), &index) || index < INT32_MIN || index > INT32_MAX) {
-    ctx.reply().Error(protocol::ErrorCode::kNotInteger);
-    return;
-  }
+  int index;
+  if (!commands::GetInt32(ctx, ctx.arg(1), &index)) return;
   if (sc.server().config().cluster_enabled && index != 0) {
     ctx.reply().Error("ERR SELECT is not allowed in cluster mode");
     return;
@@ -75,8 +72,8 @@ void SelectCommand(CommandContext& ctx) {
     ctx.reply().Error(protocol::ErrorCode::kDbIndexOutOfRange);
     return;
   }
-  sc.client().db_index = static_cast<int>(index);
-  ctx.set_db(&ctx.keyspace().db(static_cast<int>(index)));
+  sc.client().db_index = index;
+  ctx.set_db(&ctx.keyspace().db(index));
   ctx.reply().Ok();
 }
 
