@@ -174,6 +174,14 @@ class Entry {
     return std::string_view(reinterpret_cast<const char*>(k), len);
   }
 
+  // The heap string holding a long key (REQUIRES: key_on_heap()).
+  types::HeapString* heap_key() const {
+    size_t n;
+    entry_internal::GetVarint(p_ + entry_internal::kFixedHeader, &n);
+    return static_cast<types::HeapString*>(
+        entry_internal::LoadPtr(p_ + entry_internal::kFixedHeader + n));
+  }
+
   // Offset of the expire field (or of the value when there is none).
   size_t ExpireOffset() const {
     size_t n;

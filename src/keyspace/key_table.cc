@@ -554,6 +554,16 @@ void KeyTable::Swap(KeyTable& other) {
   std::swap(bucket_bytes_, other.bucket_bytes_);
 }
 
+KeyTable::BucketUsage KeyTable::UsageOf(Entry e) const {
+  const Bucket* b = BucketAt(BucketIndex(e.hash()));
+  BucketUsage u;
+  if (b == nullptr) return u;
+  u.allocated = malloc_usable_size(const_cast<Bucket*>(b));
+  u.used = b->used;
+  u.entries = b->count();
+  return u;
+}
+
 size_t KeyTable::TableMemory() const {
   size_t seg_bytes = 0;
   if (!segments_.empty()) {

@@ -88,6 +88,16 @@ class KeyTable {
   // Bytes held by buckets and the bucket directory (not values on the heap).
   size_t TableMemory() const;
 
+  // The bucket holding `e` (REQUIRES: a valid entry of this table): its
+  // allocation's usable size, the bytes of its entries and how many entries
+  // share it. MEMORY USAGE charges each key its share of the difference.
+  struct BucketUsage {
+    size_t allocated = 0;
+    size_t used = 0;
+    size_t entries = 0;
+  };
+  BucketUsage UsageOf(Entry e) const;
+
  private:
   struct Bucket;
   static constexpr int kSegmentBits = 12;

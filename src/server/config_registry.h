@@ -160,9 +160,11 @@ class ConfigRegistry {
   // created. The message of a failure is the whole error reply without the
   // '-' ("ERR The server is running without a config file", "ERR Rewriting
   // config file: <why>").
-  base::Status Rewrite();
+  // With `force_all` (DEBUG CONFIG-REWRITE-FORCE-ALL) every directive is
+  // written, at its default value or not.
+  base::Status Rewrite(bool force_all = false);
   // The new file content for `old_text` (what Rewrite writes).
-  std::string RenderRewrite(std::string_view old_text) const;
+  std::string RenderRewrite(std::string_view old_text, bool force_all = false) const;
 
  private:
   // One config line (argv[0] lower-cased). A failure's message is the

@@ -125,6 +125,20 @@ class RewriteState : public RewriteSink {
   bool needs_signature_ = true;
 };
 
+// Passes lines on to another sink as if each had a non-default value, so
+// that every directive is written (DEBUG CONFIG-REWRITE-FORCE-ALL).
+class ForceAllSink : public RewriteSink {
+ public:
+  explicit ForceAllSink(RewriteSink* to) : to_(to) {}
+  void Line(std::string_view option, std::string line, bool /*force*/) override {
+    to_->Line(option, std::move(line), true);
+  }
+  void MarkProcessed(std::string_view option) override { to_->MarkProcessed(option); }
+
+ private:
+  RewriteSink* to_;
+};
+
 // Replaces `path` with `content` atomically: a temporary file beside it,
 // fsync, chmod, rename, fsync of the directory. Returns 0 or an errno value.
 int OverwriteFile(const std::string& path, const std::string& content, mode_t umask) {
@@ -168,15 +182,17 @@ const mode_t kStartupUmask = [] {
 
 }  // namespace
 
-std::string ConfigRegistry::RenderRewrite(std::string_view old_text) const {
+std::string ConfigRegistry::RenderRewrite(std::string_view old_text, bool force_all) const {
   RewriteState state(old_text, sentinel_mode_);
+  ForceAllSink forced(&state);
+  RewriteSink& directives = force_all ? static_cast<RewriteSink&>(forced) : state;
   const ServerConfig defaults;
   for (const ConfigDef& def : ConfigDirectives()) {
     if (sentinel_mode_ && def.name == "save") {
       state.MarkProcessed(def.name);  // a sentinel has no snapshots
       continue;
     }
-    RewriteDirective(def, values_, defaults, state);
+    RewriteDirective(def, values_, defaults, directives);
   }
   if (hooks_.user_lines) {
     if (std::optional<std::vector<std::string>> users = hooks_.user_lines()) {
@@ -193,7 +209,7 @@ std::string ConfigRegistry::RenderRewrite(std::string_view old_text) const {
   return state.Render();
 }
 
-base::Status ConfigRegistry::Rewrite() {
+base::Status ConfigRegistry::Rewrite(bool force_all) {
   if (config_file_.empty()) {
     return base::Status::InvalidArgument("ERR The server is running without a config file");
   }
@@ -208,7 +224,9 @@ base::Status ConfigRegistry::Rewrite() {
   } else if (errno != ENOENT) {
     err = errno;  // a missing file is written from scratch
   }
-  if (err == 0) err = OverwriteFile(config_file_, RenderRewrite(old_text), kStartupUmask);
+  if (err == 0) {
+    err = OverwriteFile(config_file_, RenderRewrite(old_text, force_all), kStartupUmask);
+  }
   if (err != 0) {
     Warn("CONFIG REWRITE failed: %s", std::strerror(err));
     return base::Status::IoError(std::string("ERR Rewriting config file: ") + std::strerror(err));

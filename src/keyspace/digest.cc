@@ -1,0 +1,146 @@
+#include "keyspace/digest.h"
+
+#include <cstring>
+
+#include "keyspace/keyspace.h"
+#include "keyspace/string_value.h"
+
+namespace osprey::keyspace {
+
+namespace {
+
+inline uint32_t Rotl(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+
+inline uint32_t LoadBe32(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+
+void PutLe(uint64_t v, size_t bytes, uint8_t* out) {
+  for (size_t i = 0; i < bytes; ++i) out[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+}  // namespace
+
+Sha1::Sha1() : h_{0x67452301u, 0xEFCDAB89u, 0x98BADCFEu, 0x10325476u, 0xC3D2E1F0u} {}
+
+void Sha1::Block(const uint8_t* p) {
+  uint32_t w[80];
+  for (int t = 0; t < 16; ++t) w[t] = LoadBe32(p + 4 * t);
+  for (int t = 16; t < 80; ++t) w[t] = Rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
+  uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4];
+  for (int t = 0; t < 80; ++t) {
+    uint32_t f, k;
+    if (t < 20) {
+      f = (b & c) | (~b & d);
+      k = 0x5A827999u;
+    } else if (t < 40) {
+      f = b ^ c ^ d;
+      k = 0x6ED9EBA1u;
+    } else if (t < 60) {
+      f = (b & c) | (b & d) | (c & d);
+      k = 0x8F1BBCDCu;
+    } else {
+      f = b ^ c ^ d;
+      k = 0xCA62C1D6u;
+    }
+    const uint32_t temp = Rotl(a, 5) + f + e + k + w[t];
+    e = d;
+    d = c;
+    c = Rotl(b, 30);
+    b = a;
+    a = temp;
+  }
+  h_[0] += a;
+  h_[1] += b;
+  h_[2] += c;
+  h_[3] += d;
+  h_[4] += e;
+}
+
+void Sha1::Update(const void* data, size_t len) {
+  const uint8_t* p = static_cast<const uint8_t*>(data);
+  total_ += len;
+  while (len > 0) {
+    if (buf_len_ == 0 && len >= 64) {
+      Block(p);
+      p += 64;
+      len -= 64;
+      continue;
+    }
+    const size_t n = std::min(len, 64 - buf_len_);
+    std::memcpy(buf_ + buf_len_, p, n);
+    buf_len_ += n;
+    p += n;
+    len -= n;
+    if (buf_len_ == 64) {
+      Block(buf_);
+      buf_len_ = 0;
+    }
+  }
+}
+
+Digest Sha1::Finish() {
+  const uint64_t bits = total_ * 8;
+  const uint8_t pad = 0x80;
+  Update(&pad, 1);
+  const uint8_t zero = 0;
+  while (buf_len_ != 56) Update(&zero, 1);
+  uint8_t len_be[8];
+  for (int i = 0; i < 8; ++i) len_be[i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
+  Update(len_be, 8);
+  Digest out;
+  for (int i = 0; i < 5; ++i) {
+    out[4 * i] = static_cast<uint8_t>(h_[i] >> 24);
+    out[4 * i + 1] = static_cast<uint8_t>(h_[i] >> 16);
+    out[4 * i + 2] = static_cast<uint8_t>(h_[i] >> 8);
+    out[4 * i + 3] = static_cast<uint8_t>(h_[i]);
+  }
+  return out;
+}
+
+Digest ValueDigest(Entry e) {
+  Sha1 sha;
+  const uint8_t type = static_cast<uint8_t>(e.type());
+  sha.Update(&type, 1);
+  if (e.is_string()) {
+    char buf[32];
+    sha.Update(StringOf(e, buf));
+  }
+  if (e.has_expire()) sha.Update(std::string_view("\0expire", 7));
+  return sha.Finish();
+}
+
+Digest DatasetDigest(const Keyspace& ks) {
+  Digest total{};
+  for (int i = 0; i < ks.db_count(); ++i) {
+    const Db& db = ks.db(i);
+    if (db.size() == 0) continue;
+    db.table().ForEach([&](Entry e) {
+      std::string_view key = e.key();
+      uint8_t header[12];
+      PutLe(static_cast<uint32_t>(i), 4, header);
+      PutLe(key.size(), 8, header + 4);
+      const Digest value = ValueDigest(e);
+      Sha1 sha;
+      sha.Update(header, sizeof(header));
+      sha.Update(key);
+      sha.Update(value.data(), value.size());
+      const Digest d = sha.Finish();
+      for (size_t j = 0; j < total.size(); ++j) total[j] ^= d[j];
+    });
+  }
+  return total;
+}
+
+std::string DigestHex(const Digest& d) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(40);
+  for (uint8_t b : d) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+}  // namespace osprey::keyspace
