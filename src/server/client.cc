@@ -107,6 +107,9 @@ void Client::ProcessInput() {
       for (std::string_view a : parser_.args()) mem += a.size();
       argv_mem = mem;
       server_->dispatcher().ProcessRequest(*this, parser_.args());
+      // CLIENT PAUSE held the request: leave it unconsumed in the query
+      // buffer; it is parsed and dispatched again when the pause ends.
+      if (has(kClientPostponed)) break;
       argv_mem = 0;
     }
     qpos_ += consumed;

@@ -44,6 +44,9 @@ enum ClientFlag : uint64_t {
   kClientInWriteList = 1ull << 19,
   kClientUnblocked = 1ull << 20,
   kClientReadonly = 1ull << 21,
+  // Held by CLIENT PAUSE (also kClientBlocked): the request stays in the
+  // query buffer and runs when the pause ends (client_pause.h).
+  kClientPostponed = 1ull << 22,
 };
 
 // A command waiting in MULTI.

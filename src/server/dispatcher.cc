@@ -107,6 +107,12 @@ void Dispatcher::ProcessRequest(Client& c, std::span<const std::string_view> arg
     Reject(c, cmd, err);
     return;
   }
+  // CLIENT PAUSE: hold the request until the pause ends (Redis's postpone,
+  // which also comes right before queueing or running).
+  if (server_->client_pause().paused() && server_->ShouldPostpone(c, cmd)) {
+    server_->PostponeClient(&c);
+    return;
+  }
   if (c.has(kClientMulti) && !RunsInsideMulti(cmd)) {
     QueuedCommand q;
     q.cmd = cmd;
@@ -138,21 +144,41 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
   }
 
   keyspace::Keyspace& ks = server_->keyspace();
+  // CLIENT NO-TOUCH (Redis 7.2): the client's commands leave access clocks
+  // alone, except TOUCH. Each call (EXEC's inner ones too) sets the rule for
+  // its own command; the setting of the outermost call is restored after.
+  const bool touch_before = ks.touch_enabled();
+  if (depth_ == 1) touch_outer_ = touch_before;
+  if (c.has(kClientNoTouch)) {
+    ks.set_touch_enabled(touch_outer_ && std::string_view(cmd->fullname) == "touch");
+  }
   commands::CommandContext base_ctx(args, &c.reply(), &ks, &ks.db(c.db_index), cmd, server_,
                                     &server_->engine_config());
   base_ctx.set_exec_flags(exec_flags);
   base_ctx.set_command_table(&server_->command_table());
   ServerCommandContext ctx(std::move(base_ctx), server_, &c);
 
-  const uint64_t errors_before = server_->error_reply_count();
+  // INFO commandstats: a call failed when an error was replied since the
+  // last call ended, nested ones included, so EXEC is not blamed for the
+  // errors of the commands it ran (as Redis counts).
+  if (depth_ == 1) errors_seen_ = server_->error_reply_count();
   const int64_t start = MonotonicNanos();
   commands::generated::kHandlers[cmd->id](ctx);
-  const int64_t duration_us = (MonotonicNanos() - start) / 1000;
+  const int64_t duration_ns = MonotonicNanos() - start;
+  const int64_t duration_us = duration_ns / 1000;
+  ks.set_touch_enabled(touch_before);  // CLIENT NO-TOUCH, see above
 
   CommandStats& st = server_->stats().commands[static_cast<size_t>(cmd->id)];
   ++st.calls;
   st.usec += static_cast<uint64_t>(duration_us);
-  if (server_->error_reply_count() != errors_before) ++st.failed_calls;
+  // ">": CONFIG RESETSTAT may have zeroed the counter during the call.
+  if (server_->error_reply_count() > errors_seen_) ++st.failed_calls;
+  errors_seen_ = server_->error_reply_count();
+  // INFO latencystats: one histogram per command (a blocked command is
+  // measured when it completes, not here).
+  if (server_->config().latency_tracking && !c.has(kClientBlocked)) {
+    server_->command_latency()[cmd->id].Record(static_cast<uint64_t>(duration_ns));
+  }
   server_->stats().dirty += ctx.dirty();
   ++server_->stats().total_commands_processed;
   ++c.commands_processed;

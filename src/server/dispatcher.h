@@ -39,6 +39,10 @@ class Dispatcher {
 
   Server* server_;
   int depth_ = 0;
+  // The keyspace's touch setting outside any command (CLIENT NO-TOUCH).
+  bool touch_outer_ = true;
+  // Error replies counted when the last call ended (failed_calls).
+  uint64_t errors_seen_ = 0;
 };
 
 }  // namespace osprey::server
