@@ -10,6 +10,7 @@
 #include "server/config_command_line.h"
 #include "server/config_registry.h"
 #include "server/server.h"
+#include "server/banner.h"
 #include "server/server_config.h"
 #include "server/version.h"
 
@@ -66,6 +67,15 @@ int main(int argc, char** argv) {
   if (!st.ok()) {
     logger.Log(base::LogLevel::kWarning, "%s", std::string(st.message()).c_str());
     return 1;
+  }
+  const server::ServerConfig& cfg = config.values();
+  const std::string mode = cfg.cluster_enabled ? "cluster" : "standalone";
+  const bool show_logo = (!cfg.syslog_enabled && cfg.logfile.empty() && isatty(fileno(stdout))) ||
+                         cfg.always_show_logo;
+  if (show_logo) {
+    logger.Raw(base::LogLevel::kNotice, server::BannerText(mode, cfg.port, static_cast<long>(getpid())));
+  } else {
+    logger.Log(base::LogLevel::kNotice, "Running mode=%s, port=%d.", mode.c_str(), cfg.port);
   }
   logger.Log(base::LogLevel::kNotice, "Server initialized");
   return server.Run();

@@ -118,6 +118,15 @@ base::Status Server::Init(bool listen) {
   dispatcher_ = std::make_unique<Dispatcher>(this);
   active_expire_ = std::make_unique<keyspace::ActiveExpire>();
   stats_.commands.resize(commands::CommandTable::all().size());
+  for (const auto& r : config_->file_directives().rename_command) {
+    if (!r.to.empty() && command_table_.Find(r.to) != nullptr) {
+      return base::Status::InvalidArgument("Target command name already exists: rename-command " +
+                                           r.from + " " + r.to);
+    }
+    if (!command_table_.Rename(r.from, r.to)) {
+      return base::Status::InvalidArgument("No such command in rename-command: " + r.from);
+    }
+  }
   command_latency_.resize(commands::CommandTable::all().size());  // INFO latencystats
   config_->hooks().reset_stats = [this] { ResetStats(); };       // CONFIG RESETSTAT
   ApplyConfig();
