@@ -51,7 +51,7 @@ void Client::EnsureReadRoom(size_t min_free) {
   qcap_ = cap;
 }
 
-bool Client::ReadFromSocket() {
+Client::IoResult Client::ReadRaw() {
   size_t want = kReadChunk;
   // A big bulk argument in progress: make room for all of it at once so it
   // arrives contiguous and with few reads.
@@ -64,13 +64,22 @@ bool Client::ReadFromSocket() {
   do {
     n = read(fd_, qbuf_ + qlen_, qcap_ - qlen_);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
-  if (n == 0) return false;
+  if (n < 0) {
+    return (errno == EAGAIN || errno == EWOULDBLOCK) ? IoResult{IoStatus::kAgain, 0}
+                                                     : IoResult{IoStatus::kError, 0};
+  }
+  if (n == 0) return {IoStatus::kClosed, 0};
   qlen_ += static_cast<size_t>(n);
   if (qlen_ - qpos_ > qpeak_) qpeak_ = qlen_ - qpos_;
-  net_input_bytes += static_cast<uint64_t>(n);
+  return {IoStatus::kOk, static_cast<size_t>(n)};
+}
+
+bool Client::AfterRead(IoResult r) {
+  if (r.status == IoStatus::kAgain) return true;
+  if (r.status != IoStatus::kOk) return false;
+  net_input_bytes += r.bytes;
   ServerStats& st = server_->stats();
-  st.net_input_bytes += static_cast<uint64_t>(n);
+  st.net_input_bytes += r.bytes;
   ++st.total_reads_processed;
   last_interaction_ms = server_->now_ms();
   if (static_cast<int64_t>(qlen_ - qpos_) > server_->config().client_query_buffer_limit) {
@@ -132,29 +141,45 @@ void Client::ShrinkQueryBuffer() {
   qpeak_ = 0;
 }
 
-bool Client::WriteToSocket() {
-  if (fd_ < 0) return true;
+Client::IoResult Client::WriteRaw() {
+  if (fd_ < 0) return {IoStatus::kOk, 0};
   iovec iov[kMaxIov];
+  size_t total = 0;
   while (!out_.empty()) {
     int n = out_.Gather(iov, kMaxIov);
     ssize_t w = writev(fd_, iov, n);
     if (w < 0) {
       if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
-      return false;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      return {IoStatus::kError, total};
     }
     out_.Consume(static_cast<size_t>(w));
-    net_output_bytes += static_cast<uint64_t>(w);
-    server_->stats().net_output_bytes += static_cast<uint64_t>(w);
-    ++server_->stats().total_writes_processed;
+    total += static_cast<size_t>(w);
   }
-  last_interaction_ms = server_->now_ms();
-  return true;
+  return {IoStatus::kOk, total};
 }
 
+bool Client::AfterWrite(IoResult r) {
+  if (r.bytes > 0) {
+    net_output_bytes += r.bytes;
+    server_->stats().net_output_bytes += r.bytes;
+    ++server_->stats().total_writes_processed;
+    last_interaction_ms = server_->now_ms();
+  }
+  return r.status == IoStatus::kOk;
+}
+
+bool Client::WriteToSocket() { return AfterWrite(WriteRaw()); }
+
 void Client::OnReadable() {
-  if (has(kClientCloseAsap)) return;
-  if (!ReadFromSocket()) {
+  if (has(kClientCloseAsap) || has(kClientPendingRead)) return;
+  if (server_->threaded_reads()) {
+    // An io thread reads it with the others before the loop sleeps.
+    set(kClientPendingRead);
+    server_->QueueRead(this);
+    return;
+  }
+  if (!AfterRead(ReadRaw())) {
     server_->CloseClientAsync(this);
     return;
   }

@@ -44,6 +44,7 @@ enum ClientFlag : uint64_t {
   kClientInWriteList = 1ull << 19,
   kClientUnblocked = 1ull << 20,
   kClientReadonly = 1ull << 21,
+  kClientPendingRead = 1ull << 23,     // queued for a threaded read
   // Held by CLIENT PAUSE (also kClientBlocked): the request stays in the
   // query buffer and runs when the pause ends (client_pause.h).
   kClientPostponed = 1ull << 22,
@@ -93,9 +94,21 @@ class Client final : public net::IoHandler {
   protocol::ReplyWriter& reply() { return reply_; }
   protocol::OutputBuffer& output() { return out_; }
 
+  // --- socket I/O ---
+  // The raw halves touch only this client, so io threads may run them for
+  // several clients at once; the After* halves do the bookkeeping on the
+  // engine thread and return false when the client must be closed.
+  enum class IoStatus { kOk, kAgain, kClosed, kError };
+  struct IoResult {
+    IoStatus status;
+    size_t bytes;
+  };
+  IoResult ReadRaw();
+  bool AfterRead(IoResult r);
+  IoResult WriteRaw();
+  bool AfterWrite(IoResult r);
+
   // --- input ---
-  // Reads what the socket has. Returns false when the client must be closed.
-  bool ReadFromSocket();
   // Parses and runs the complete requests in the query buffer.
   void ProcessInput();
   size_t query_buffer_length() const { return qlen_ - qpos_; }
@@ -105,7 +118,8 @@ class Client final : public net::IoHandler {
   void ShrinkQueryBuffer();
 
   // --- output ---
-  // Writes pending output. Returns false when the client must be closed.
+  // Writes pending output (WriteRaw + AfterWrite). Returns false when the
+  // client must be closed.
   bool WriteToSocket();
   bool HasPendingOutput() const { return !out_.empty(); }
   size_t reply_bytes() const { return out_.size(); }

@@ -325,8 +325,8 @@ std::vector<ConfigDef> BuildTable() {
       Int<&C::timeout>("timeout", 0, kIntMax),
       Int<&C::maxclients>("maxclients", 1, kUintMax).Unsigned(),
       Bool<&C::protected_mode>("protected-mode"),
-      Int<&C::io_threads>("io-threads", 1, 128).Flags(kImmutable).Todo(),
-      Bool<&C::io_threads_do_reads>("io-threads-do-reads").Flags(kImmutable).Todo(),
+      Int<&C::io_threads>("io-threads", 1, 128).Flags(kImmutable),
+      Bool<&C::io_threads_do_reads>("io-threads-do-reads").Flags(kImmutable),
 
       // ---- general
       Int<&C::databases>("databases", 1, kIntMax).Flags(kImmutable),

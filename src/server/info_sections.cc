@@ -114,7 +114,7 @@ void AppendServerSection(Server& server, std::string* out) {
   AppendFormat(out, "lru_clock:%u\r\n", keyspace::LruClockAt(server.now_ms()));
   AppendFormat(out, "executable:%s\r\n", ExecutablePath().c_str());
   AppendFormat(out, "config_file:%s\r\n", server.config_registry().config_file().c_str());
-  out->append("io_threads_active:0\r\n");
+  out->append(server.io_threads_active() > 1 ? "io_threads_active:1\r\n" : "io_threads_active:0\r\n");
 }
 
 void AppendClientsSection(Server& server, std::string* out) {

@@ -36,6 +36,9 @@
 namespace osprey::keyspace {
 class ActiveExpire;
 }
+namespace osprey::net {
+class IoThreadPool;
+}
 
 namespace osprey::server {
 
@@ -113,6 +116,11 @@ class Server final : public commands::EngineHooks,
   void CloseClientAsync(Client* c);
   // Queues `c` to have its output written before the loop sleeps.
   void QueueWrite(Client* c);
+  // io-threads-do-reads: queues `c` to be read by the io threads.
+  void QueueRead(Client* c);
+  bool threaded_reads() const { return threaded_reads_; }
+  // Active io threads, 1 when they are off (INFO io_threads_active).
+  int io_threads_active() const;
   Client* FindClient(uint64_t id);
   const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   // The client whose command is running (for logging and CLIENT commands).
@@ -198,6 +206,7 @@ class Server final : public commands::EngineHooks,
   int64_t Cron();
   void ClientsCron();
   void HandlePendingWrites();
+  void HandlePendingReads();
   void FreeClosedClients();
   void FreeClient(Client* c);
   void FeedMonitorsSlow(const Client& c, int db, std::span<const std::string_view> args);
@@ -233,6 +242,9 @@ class Server final : public commands::EngineHooks,
   std::map<uint64_t, std::unique_ptr<Client>> clients_;
   uint64_t next_client_id_ = 1;
   std::vector<Client*> pending_writes_;
+  std::vector<Client*> pending_reads_;
+  std::unique_ptr<net::IoThreadPool> io_pool_;  // io-threads > 1 only
+  bool threaded_reads_ = false;
   std::vector<Client*> closing_;
   std::vector<Client*> monitors_;
   Client* current_client_ = nullptr;
