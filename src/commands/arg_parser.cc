@@ -1,5 +1,7 @@
 #include "commands/arg_parser.h"
 
+#include <cmath>
+
 #include "base/numbers.h"
 #include "protocol/reply_errors.h"
 
@@ -36,6 +38,27 @@ bool GetInt32(CommandContext& ctx, std::string_view arg, int* out) {
     return false;
   }
   *out = static_cast<int>(v);
+  return true;
+}
+
+bool GetBlockingDeadline(CommandContext& ctx, std::string_view arg, int64_t* deadline_ms) {
+  long double seconds;
+  if (!base::ParseLongDouble(arg, &seconds)) {
+    ctx.reply().Error(ErrorCode::kTimeoutNotFloat);
+    return false;
+  }
+  long double ms = ceill(seconds * 1000.0L);
+  // Out of the range of a 64-bit count of milliseconds: Redis's conversion
+  // saturates on this platform, so do the same rather than overflow.
+  int64_t t = ms >= 9.2e18L ? INT64_MAX : ms <= -9.2e18L ? INT64_MIN : static_cast<int64_t>(ms);
+  if (t < 0) {
+    ctx.reply().Error(ErrorCode::kNegativeTimeout);
+    return false;
+  }
+  // Redis adds "now" without an overflow check: a huge timeout wraps into
+  // the past and times out at once. Keep that, without the undefined overflow.
+  if (t > 0) t = static_cast<int64_t>(static_cast<uint64_t>(t) + static_cast<uint64_t>(ctx.now_ms()));
+  *deadline_ms = t;
   return true;
 }
 

@@ -30,6 +30,11 @@ bool GetDouble(CommandContext& ctx, std::string_view arg, double* out);
 // A long double as INCRBYFLOAT reads it; "ERR value is not a valid float".
 bool GetLongDouble(CommandContext& ctx, std::string_view arg, long double* out);
 
+// A blocking command's timeout in seconds (fractions allowed), as the
+// absolute deadline in unix ms (0 = wait forever). Errors as Redis:
+// "ERR timeout is not a float or out of range", "ERR timeout is negative".
+bool GetBlockingDeadline(CommandContext& ctx, std::string_view arg, int64_t* deadline_ms);
+
 // True when `arg` equals the option `token` ignoring case.
 inline bool IsOption(std::string_view arg, std::string_view token) {
   return base::EqualsIgnoreCase(arg, token);

@@ -13,10 +13,17 @@
 #include "keyspace/db.h"
 #include "keyspace/keyspace.h"
 #include "protocol/reply_writer.h"
+#include "types/object.h"
 
 namespace osprey::commands {
 
 class CommandTable;
+
+// What a client blocked on keys receives when its timeout passes.
+enum class BlockTimeoutReply : uint8_t {
+  kNullArray,  // BLPOP, BRPOP, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP
+  kNullBulk,   // BLMOVE, BRPOPLPUSH
+};
 
 // Services of the engine around the keyspace, implemented by the server.
 class EngineHooks {
@@ -31,6 +38,17 @@ class EngineHooks {
   virtual void BeforeFlush(int db) = 0;
   // Databases `a` and `b` are about to exchange contents (SWAPDB).
   virtual void BeforeSwap(int a, int b) = 0;
+  // Blocks the calling client until one of `keys` (in its current db) holds
+  // a value of `type`, or until `deadline_ms` (unix ms; 0 = no timeout). The
+  // handler must not reply: when a key is signalled ready the command runs
+  // again from the start, and if it blocks again then, the client keeps its
+  // place in line and its first deadline.
+  virtual void BlockForKeys(std::span<const std::string_view> keys, types::ValueType type,
+                            int64_t deadline_ms, BlockTimeoutReply timeout_reply) = 0;
+  // `key` in `db` received data that blocked clients may take (a push to an
+  // existing list, ZADD to an existing zset...). New keys are signalled by
+  // the keyspace itself.
+  virtual void SignalKeyReady(keyspace::Db& db, std::string_view key) = 0;
 };
 
 // How the command is being run.
@@ -39,6 +57,7 @@ enum ExecFlag : uint32_t {
   kExecInScript = 1u << 1,
   kExecFromMaster = 1u << 2,
   kExecLoading = 1u << 3,   // replaying the AOF
+  kExecReprocess = 1u << 4, // re-running a blocked command whose key became ready
 };
 
 class CommandContext {
@@ -65,6 +84,14 @@ class CommandContext {
   uint32_t exec_flags() const { return exec_flags_; }
   void set_exec_flags(uint32_t f) { exec_flags_ = f; }
   bool in_multi() const { return (exec_flags_ & kExecInMulti) != 0; }
+  // Blocking commands block only outside MULTI and scripts; elsewhere they
+  // act as their non-blocking forms.
+  bool may_block() const { return (exec_flags_ & (kExecInMulti | kExecInScript)) == 0; }
+  void BlockForKeys(std::span<const std::string_view> keys, types::ValueType type,
+                    int64_t deadline_ms, BlockTimeoutReply timeout_reply) {
+    hooks_->BlockForKeys(keys, type, deadline_ms, timeout_reply);
+  }
+  void SignalKeyReady(std::string_view key) { hooks_->SignalKeyReady(*db_, key); }
 
   // Counts changes for save points and propagation (Redis's server.dirty).
   void AddDirty(uint64_t n = 1) { dirty_ += n; }

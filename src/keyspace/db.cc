@@ -63,7 +63,13 @@ Entry Db::Lookup(std::string_view key, uint32_t flags) {
 }
 
 Entry Db::Add(std::string_view key, const ValueSpec& value, int64_t expire_ms) {
-  return table_.Insert(key, table_.Hash(key), value, expire_ms, NewClock());
+  Entry e = table_.Insert(key, table_.Hash(key), value, expire_ms, NewClock());
+  if (keyspace_->track_new_keys()) NotifyAdded(key, e.type());
+  return e;
+}
+
+void Db::NotifyAdded(std::string_view key, types::ValueType type) {
+  if (KeyspaceListener* l = keyspace_->listener()) l->OnKeyAdded(index_, key, type);
 }
 
 Entry Db::Overwrite(Entry e, const ValueSpec& value, bool keep_ttl) {
@@ -78,7 +84,9 @@ Entry Db::Set(std::string_view key, const ValueSpec& value, bool keep_ttl) {
   uint64_t hash = table_.Hash(key);
   Entry e = table_.Find(key, hash);
   if (e) return Overwrite(e, value, keep_ttl);
-  return table_.Insert(key, hash, value, -1, NewClock());
+  e = table_.Insert(key, hash, value, -1, NewClock());
+  if (keyspace_->track_new_keys()) NotifyAdded(key, e.type());
+  return e;
 }
 
 bool Db::Delete(std::string_view key) {

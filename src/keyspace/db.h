@@ -73,6 +73,7 @@ class Db {
   // Handles a key found expired during a lookup. Returns true when the
   // caller should treat it as missing.
   bool HandleExpired(Entry e, uint32_t flags);
+  void NotifyAdded(std::string_view key, types::ValueType type);
 
   Keyspace* keyspace_;
   int index_;

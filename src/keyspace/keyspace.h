@@ -32,6 +32,9 @@ class KeyspaceListener {
   virtual void OnKeyExpired(int db, std::string_view key) = 0;
   // A read looked for `key` in `db` and found nothing.
   virtual void OnKeyMiss(int db, std::string_view key) = 0;
+  // `key` was added to `db` holding a value of `type` (only while
+  // set_track_new_keys is on: clients are blocked waiting for keys).
+  virtual void OnKeyAdded(int db, std::string_view key, types::ValueType type) = 0;
 };
 
 // What a lookup does with a key whose time has passed.
@@ -63,6 +66,10 @@ class Keyspace {
   bool touch_enabled() const { return touch_enabled_; }
   void set_touch_enabled(bool on) { touch_enabled_ = on; }
 
+  // While on, every added key is reported to the listener (OnKeyAdded).
+  bool track_new_keys() const { return track_new_keys_; }
+  void set_track_new_keys(bool on) { track_new_keys_ = on; }
+
   ExpirePolicy expire_policy() const { return expire_policy_; }
   void set_expire_policy(ExpirePolicy p) { expire_policy_ = p; }
 
@@ -82,6 +89,7 @@ class Keyspace {
   int64_t now_ms_ = 0;
   bool lfu_ = false;
   bool touch_enabled_ = true;
+  bool track_new_keys_ = false;
   LfuParams lfu_params_;
   ExpirePolicy expire_policy_ = ExpirePolicy::kDelete;
   KeyspaceStats stats_;

@@ -97,9 +97,12 @@ void EventLoop::Run() {
     ++iterations_;
     if (before_sleep_) before_sleep_();
     if (stop_) break;
-    int timeout = wake_now_ ? 0 : static_cast<int>(NextTimerDelayMs());
+    int64_t timeout = wake_now_ ? 0 : NextTimerDelayMs();
+    if (wake_within_ms_ >= 0 && (timeout < 0 || wake_within_ms_ < timeout)) timeout = wake_within_ms_;
     wake_now_ = false;
-    int n = epoll_wait(epfd_, events_.data(), static_cast<int>(events_.size()), timeout);
+    wake_within_ms_ = -1;
+    int n = epoll_wait(epfd_, events_.data(), static_cast<int>(events_.size()),
+                       static_cast<int>(timeout));
     if (after_sleep_) after_sleep_();
     for (int i = 0; i < n; ++i) {
       auto* h = static_cast<IoHandler*>(events_[i].data.ptr);

@@ -53,6 +53,10 @@ class EventLoop {
   void Stop() { stop_ = true; }
   // Makes the next wait return at once (work became ready outside of I/O).
   void WakeNow() { wake_now_ = true; }
+  // Caps the next wait at `ms` milliseconds (a deadline is coming up).
+  void WakeWithin(int64_t ms) {
+    if (wake_within_ms_ < 0 || ms < wake_within_ms_) wake_within_ms_ = ms;
+  }
 
   // Iterations so far (a cheap clock for "once per loop" work).
   uint64_t iterations() const { return iterations_; }
@@ -68,6 +72,7 @@ class EventLoop {
   int epfd_ = -1;
   bool stop_ = false;
   bool wake_now_ = false;
+  int64_t wake_within_ms_ = -1;
   uint64_t iterations_ = 0;
   uint64_t next_timer_id_ = 1;
   std::multimap<int64_t, Timer> timers_;  // by due time, monotonic ms

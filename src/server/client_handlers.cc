@@ -337,6 +337,29 @@ void ClientNoTouchCommand(CommandContext& ctx) {
   }
 }
 
+void ClientUnblockCommand(CommandContext& ctx) {
+  auto& sc = ServerCommandContext::From(ctx);
+  bool as_error = false;
+  if (ctx.argc() == 4) {
+    if (IsOption(ctx.arg(3), "timeout")) {
+      as_error = false;
+    } else if (IsOption(ctx.arg(3), "error")) {
+      as_error = true;
+    } else {
+      ctx.reply().Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      return;
+    }
+  }
+  int64_t id;
+  if (!commands::GetInt64(ctx, ctx.arg(2), &id)) return;
+  Client* target = sc.server().FindClient(static_cast<uint64_t>(id));
+  bool done = target != nullptr &&
+              sc.server().blocking().Unblock(target, as_error
+                                                         ? BlockingManager::UnblockReason::kError
+                                                         : BlockingManager::UnblockReason::kTimeout);
+  ctx.reply().Integer(done ? 1 : 0);
+}
+
 void ClientHelpCommand(CommandContext& ctx) {
   commands::ReplyHelp(
       ctx.reply(), ctx.arg(0),

@@ -127,6 +127,8 @@ void Dispatcher::ProcessRequest(Client& c, std::span<const std::string_view> arg
     return;
   }
   Call(c, cmd, args);
+  // Keys this command filled may serve clients blocked on them.
+  if (server_->blocking().has_ready()) server_->blocking().ServeReady();
 }
 
 void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
@@ -135,6 +137,10 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
   if (depth_++ == 0) server_->UpdateCachedTime();
   Client* previous = server_->current_client();
   server_->set_current_client(&c);
+  const commands::CommandDef* previous_cmd = current_cmd_;
+  const std::span<const std::string_view> previous_args = current_args_;
+  current_cmd_ = cmd;
+  current_args_ = args;
 
   const bool skip = c.has(kClientReplySkipNext);
   if (skip) {
@@ -168,8 +174,11 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
   const int64_t duration_us = duration_ns / 1000;
   ks.set_touch_enabled(touch_before);  // CLIENT NO-TOUCH, see above
 
+  // A blocked command run again because its key became ready was counted,
+  // logged and monitored when it first ran.
+  const bool rerun = (exec_flags & commands::kExecReprocess) != 0;
   CommandStats& st = server_->stats().commands[static_cast<size_t>(cmd->id)];
-  ++st.calls;
+  if (!rerun) ++st.calls;
   st.usec += static_cast<uint64_t>(duration_us);
   // ">": CONFIG RESETSTAT may have zeroed the counter during the call.
   if (server_->error_reply_count() > errors_seen_) ++st.failed_calls;
@@ -180,13 +189,15 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
     server_->command_latency()[cmd->id].Record(static_cast<uint64_t>(duration_ns));
   }
   server_->stats().dirty += ctx.dirty();
-  ++server_->stats().total_commands_processed;
-  ++c.commands_processed;
+  if (!rerun) {
+    ++server_->stats().total_commands_processed;
+    ++c.commands_processed;
+  }
 
-  if (!cmd->has(commands::kCmdSkipSlowlog)) {
+  if (!rerun && !cmd->has(commands::kCmdSkipSlowlog)) {
     server_->slowlog().MaybeAdd(c, cmd, args, duration_us, server_->now_ms() / 1000);
   }
-  if (!cmd->has(commands::kCmdSkipMonitor) && !cmd->has(commands::kCmdAdmin)) {
+  if (!rerun && !cmd->has(commands::kCmdSkipMonitor) && !cmd->has(commands::kCmdAdmin)) {
     server_->FeedMonitors(c, ctx.db().index(), args);
   }
   server_->latency_monitor().AddSampleIfNeeded(
@@ -197,6 +208,8 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
     c.clear(kClientReplySkip);
     c.reply().set_muted(c.has(kClientReplyOff));
   }
+  current_cmd_ = previous_cmd;
+  current_args_ = previous_args;
   server_->set_current_client(previous);
   --depth_;
 }

@@ -29,6 +29,9 @@ class Dispatcher {
 
   // True while a command is executing (nested calls from EXEC included).
   bool in_call() const { return depth_ > 0; }
+  // The command running now and its arguments (valid during Call).
+  const commands::CommandDef* current_cmd() const { return current_cmd_; }
+  std::span<const std::string_view> current_args() const { return current_args_; }
 
  private:
   // Replies with `error` to a command refused before running; inside MULTI
@@ -39,6 +42,8 @@ class Dispatcher {
 
   Server* server_;
   int depth_ = 0;
+  const commands::CommandDef* current_cmd_ = nullptr;
+  std::span<const std::string_view> current_args_;
   // The keyspace's touch setting outside any command (CLIENT NO-TOUCH).
   bool touch_outer_ = true;
   // Error replies counted when the last call ended (failed_calls).

@@ -405,6 +405,7 @@ void Server::FreeClosedClients() {
 void Server::BeforeSleep() {
   HandlePendingReads();  // io-threads: read and run what arrived
   RunReleasedClients();  // CLIENT PAUSE ended: run the held requests first
+  HandleBlockedClients();
   HandlePendingWrites();
   FreeClosedClients();
   // No active expiry while clients are paused (the data set stays static).
@@ -509,12 +510,37 @@ void Server::OnKeyExpired(int db, std::string_view key) {
   Notify(keyspace::kNotifyExpired, "expired", key, db);
 }
 
+void Server::OnKeyAdded(int db, std::string_view key, types::ValueType) {
+  blocking_.SignalReady(db, key);
+}
+
+void Server::BlockForKeys(std::span<const std::string_view> keys, types::ValueType type,
+                          int64_t deadline_ms, commands::BlockTimeoutReply timeout_reply) {
+  Client* c = current_client_;
+  if (c == nullptr) return;
+  blocking_.Block(c, dispatcher_->current_cmd(), dispatcher_->current_args(), c->db_index, keys,
+                  type, deadline_ms, timeout_reply);
+}
+
+void Server::HandleBlockedClients() {
+  blocking_.HandleTimeouts(now_ms());
+  // Unblocked clients may have more requests waiting in their buffers.
+  for (Client* c : blocking_.TakeResumed()) {
+    if (c->has(kClientCloseAsap) || c->has(kClientBlocked)) continue;
+    c->ProcessInput();
+  }
+  if (blocking_.has_ready()) blocking_.ServeReady();
+  const int64_t next = blocking_.NextDeadline();
+  if (next > 0) loop_.WakeWithin(std::max<int64_t>(next - now_ms(), 0));
+}
+
 void Server::OnKeyMiss(int db, std::string_view key) {
   Notify(keyspace::kNotifyKeyMiss, "keymiss", key, db);
 }
 
 void Server::OnClientFreed(Client* c) {
   watches_.UnwatchAll(c);
+  blocking_.Forget(c);
   pubsub_.UnsubscribeAll(c);
   StopMonitoring(*c);
   client_pause_.Forget(c);

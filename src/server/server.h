@@ -25,6 +25,7 @@
 #include "keyspace/keyspace.h"
 #include "net/event_loop.h"
 #include "protocol/reply_writer.h"
+#include "server/blocking.h"
 #include "server/client.h"
 #include "server/client_pause.h"
 #include "server/latency_monitor.h"
@@ -96,6 +97,7 @@ class Server final : public commands::EngineHooks,
   Slowlog& slowlog() { return slowlog_; }
   LatencyMonitor& latency_monitor() { return latency_monitor_; }
   WatchRegistry& watches() { return watches_; }
+  BlockingManager& blocking() { return blocking_; }
   PubSub& pubsub() { return pubsub_; }
   net::EventLoop& loop() { return loop_; }
   std::mt19937_64& rng() { return rng_; }
@@ -133,9 +135,15 @@ class Server final : public commands::EngineHooks,
   void Notify(uint32_t type, std::string_view event, std::string_view key, int db) override;
   void BeforeFlush(int db) override;
   void BeforeSwap(int a, int b) override;
+  void BlockForKeys(std::span<const std::string_view> keys, types::ValueType type,
+                    int64_t deadline_ms, commands::BlockTimeoutReply timeout_reply) override;
+  void SignalKeyReady(keyspace::Db& db, std::string_view key) override {
+    blocking_.SignalReady(db.index(), key);
+  }
   // --- keyspace::KeyspaceListener ---
   void OnKeyExpired(int db, std::string_view key) override;
   void OnKeyMiss(int db, std::string_view key) override;
+  void OnKeyAdded(int db, std::string_view key, types::ValueType type) override;
   // --- protocol::ErrorListener ---
   void OnErrorReply(std::string_view message) override;
   // Error replies so far (the dispatcher compares before/after a command).
@@ -207,6 +215,9 @@ class Server final : public commands::EngineHooks,
   void ClientsCron();
   void HandlePendingWrites();
   void HandlePendingReads();
+  // Times out blocked clients, runs the input of unblocked ones, and sets
+  // how long the loop may sleep before the next blocking deadline.
+  void HandleBlockedClients();
   void FreeClosedClients();
   void FreeClient(Client* c);
   void FeedMonitorsSlow(const Client& c, int db, std::span<const std::string_view> args);
@@ -232,6 +243,7 @@ class Server final : public commands::EngineHooks,
   Slowlog slowlog_;
   LatencyMonitor latency_monitor_;
   WatchRegistry watches_;
+  BlockingManager blocking_{this};
   PubSub pubsub_;
   std::mt19937_64 rng_;
   std::string run_id_;

@@ -1,0 +1,95 @@
+// Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, ...). A blocked client
+// waits, first come first served per key, until a key it waits for holds a
+// value of the type it needs; then its command runs again from the start
+// (if that run blocks again, the client keeps its place and deadline). A
+// client whose deadline passes gets its command's timeout reply.
+//
+// Keys become ready when handlers signal them (a push to an existing list)
+// or when the keyspace reports a new key; the dispatcher serves ready keys
+// after every top-level command, so a MULTI/EXEC or a BLMOVE that feeds
+// another key is served in one go.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "commands/command_context.h"
+#include "commands/command_def.h"
+#include "types/object.h"
+
+namespace osprey::server {
+
+class Client;
+class Server;
+
+class BlockingManager {
+ public:
+  explicit BlockingManager(Server* server) : server_(server) {}
+
+  // Blocks `c` (running `cmd` with `args`) as EngineHooks::BlockForKeys says.
+  void Block(Client* c, const commands::CommandDef* cmd, std::span<const std::string_view> args,
+             int db, std::span<const std::string_view> keys, types::ValueType type,
+             int64_t deadline_ms, commands::BlockTimeoutReply timeout_reply);
+  // `key` in `db` may now serve clients waiting for `type`.
+  void SignalReady(int db, std::string_view key) {
+    if (waiters_.empty()) return;
+    SignalReadySlow(db, key);
+  }
+  bool has_ready() const { return !ready_.empty(); }
+  // Re-runs the commands of clients waiting on ready keys.
+  void ServeReady();
+
+  enum class UnblockReason { kTimeout, kError };
+  // Ends a block early (CLIENT UNBLOCK, timeouts). Returns false when `c` is
+  // not blocked on keys.
+  bool Unblock(Client* c, UnblockReason reason);
+  // Forgets a client that is going away.
+  void Forget(Client* c);
+  // Times out clients whose deadline is at or before `now_ms`.
+  void HandleTimeouts(int64_t now_ms);
+  // The earliest deadline, or 0 when nobody waits with a timeout.
+  int64_t NextDeadline() const { return deadlines_.empty() ? 0 : deadlines_.begin()->first; }
+  // Clients that were unblocked and may have more requests to run.
+  std::vector<Client*> TakeResumed();
+
+  bool IsBlocked(const Client* c) const { return states_.count(c) != 0; }
+  size_t blocked_clients() const { return states_.size(); }
+  size_t blocked_keys() const { return waiters_.size(); }
+
+ private:
+  struct State {
+    const commands::CommandDef* cmd;
+    std::vector<std::string> args;
+    int db;
+    std::vector<std::string> slots;  // waiter slots: "<db>:<key>"
+    types::ValueType type;
+    int64_t deadline_ms;
+    commands::BlockTimeoutReply timeout_reply;
+  };
+  static std::string Slot(int db, std::string_view key);
+  void SignalReadySlow(int db, std::string_view key);
+  void Remove(Client* c);
+  // Runs the blocked command of `c` again. Returns true if it was served.
+  bool Rerun(Client* c);
+  void UpdateTracking();
+
+  Server* server_;
+  std::unordered_map<const Client*, std::unique_ptr<State>> states_;
+  std::unordered_map<std::string, std::deque<Client*>> waiters_;
+  std::multimap<int64_t, Client*> deadlines_;
+  std::vector<std::string> ready_;
+  std::unordered_set<std::string> ready_set_;
+  std::vector<Client*> resumed_;
+  Client* rerunning_ = nullptr;  // the client whose command is running again
+  bool reblocked_ = false;        // ...and it blocked once more
+};
+
+}  // namespace osprey::server
