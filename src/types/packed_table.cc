@@ -1,4 +1,4 @@
-#include "keyspace/key_table.h"
+#include "types/packed_table.h"
 
 #include <malloc.h>
 
@@ -9,12 +9,12 @@
 #include "base/check.h"
 #include "base/hash.h"
 
-namespace osprey::keyspace {
+namespace osprey::types {
 
 using namespace entry_internal;
 
 // A bucket: entries packed back to back after a small header.
-struct KeyTable::Bucket {
+struct PackedTable::Bucket {
   static constexpr uint32_t kMayHaveExpires = 0x80000000u;
 
   uint32_t used;         // bytes of entry data
@@ -44,7 +44,7 @@ size_t WriteEntry(uint8_t* p, uint8_t fingerprint, std::string_view key, bool he
   p[4] = static_cast<uint8_t>(clock >> 16);
   size_t off = kFixedHeader + PutVarint(p + kFixedHeader, key.size());
   if (heap_key) {
-    StorePtr(p + off, types::HeapString::Create(key));
+    StorePtr(p + off, HeapString::Create(key));
     off += sizeof(void*);
   } else {
     std::memcpy(p + off, key.data(), key.size());
@@ -107,32 +107,32 @@ void FreeEntryParts(Entry e, bool free_key, bool free_value) {
   if (free_key && e.key_on_heap()) {
     size_t n;
     GetVarint(e.data() + kFixedHeader, &n);
-    types::HeapString::Destroy(
-        static_cast<types::HeapString*>(LoadPtr(e.data() + kFixedHeader + n)));
+    HeapString::Destroy(
+        static_cast<HeapString*>(LoadPtr(e.data() + kFixedHeader + n)));
   }
   if (!free_value) return;
   if (e.kind() == ValueKind::kRawHeap) {
-    types::HeapString::Destroy(e.heap_string());
+    HeapString::Destroy(e.heap_string());
   } else if (e.kind() == ValueKind::kObject) {
     delete e.object();
   }
 }
 
-KeyTable::KeyTable(uint64_t seed) : seed_(seed) {}
+PackedTable::PackedTable(uint64_t seed) : seed_(seed) {}
 
-KeyTable::~KeyTable() {
+PackedTable::~PackedTable() {
   Clear();
   for (Bucket** seg : segments_) std::free(seg);
 }
 
-uint64_t KeyTable::Hash(std::string_view key) const { return base::HashBytes(key, seed_); }
+uint64_t PackedTable::Hash(std::string_view key) const { return base::HashBytes(key, seed_); }
 
-void KeyTable::TrackAlloc(Bucket* b, int sign) {
+void PackedTable::TrackAlloc(Bucket* b, int sign) {
   size_t n = malloc_usable_size(b);
   if (sign > 0) bucket_bytes_ += n; else bucket_bytes_ -= n;
 }
 
-void KeyTable::EnsureSegments(size_t buckets) {
+void PackedTable::EnsureSegments(size_t buckets) {
   if (buckets <= kSegmentSize) {
     if (segments_.empty()) segments_.push_back(nullptr);
     if (segment0_cap_ >= buckets) return;
@@ -154,7 +154,7 @@ void KeyTable::EnsureSegments(size_t buckets) {
   }
 }
 
-KeyTable::Bucket* KeyTable::Reserve(Bucket* b, size_t need) {
+PackedTable::Bucket* PackedTable::Reserve(Bucket* b, size_t need) {
   size_t bytes = sizeof(Bucket) + need;
   if (b != nullptr && malloc_usable_size(b) >= bytes) return b;
   auto* nb = static_cast<Bucket*>(std::realloc(b, bytes));
@@ -166,7 +166,7 @@ KeyTable::Bucket* KeyTable::Reserve(Bucket* b, size_t need) {
   return nb;
 }
 
-KeyTable::Bucket* KeyTable::ShrinkToFit(Bucket* b) {
+PackedTable::Bucket* PackedTable::ShrinkToFit(Bucket* b) {
   size_t bytes = sizeof(Bucket) + b->used;
   size_t have = malloc_usable_size(b);
   // Give memory back only when it is worth a copy.
@@ -175,7 +175,7 @@ KeyTable::Bucket* KeyTable::ShrinkToFit(Bucket* b) {
   return nb != nullptr ? nb : b;
 }
 
-Entry KeyTable::Find(std::string_view key, uint64_t hash) const {
+Entry PackedTable::Find(std::string_view key, uint64_t hash) const {
   if (count_ == 0) return Entry();
   const Bucket* b = BucketAt(BucketIndex(hash));
   if (b == nullptr) return Entry();
@@ -190,7 +190,7 @@ Entry KeyTable::Find(std::string_view key, uint64_t hash) const {
       if (klen == key.size()) {
         const uint8_t* k = p + kFixedHeader + n;
         if (p[1] & kKeyOnHeap) {
-          if (static_cast<types::HeapString*>(LoadPtr(k))->view() == key) return e;
+          if (static_cast<HeapString*>(LoadPtr(k))->view() == key) return e;
         } else if (std::memcmp(k, key.data(), klen) == 0) {
           return e;
         }
@@ -201,7 +201,7 @@ Entry KeyTable::Find(std::string_view key, uint64_t hash) const {
   return Entry();
 }
 
-Entry KeyTable::Insert(std::string_view key, uint64_t hash, const ValueSpec& value,
+Entry PackedTable::Insert(std::string_view key, uint64_t hash, const ValueSpec& value,
                        int64_t expire_ms, uint32_t clock) {
   if (segments_.empty()) EnsureSegments(bucket_count());
   if (count_ + 1 > bucket_count() * kSplitLoad) SplitOne();
@@ -227,7 +227,7 @@ Entry KeyTable::Insert(std::string_view key, uint64_t hash, const ValueSpec& val
   return Entry(p, hash);
 }
 
-uint8_t* KeyTable::Splice(size_t index, size_t offset, size_t old_len, size_t new_len) {
+uint8_t* PackedTable::Splice(size_t index, size_t offset, size_t old_len, size_t new_len) {
   Bucket*& b = BucketAt(index);
   const size_t tail = b->used - offset - old_len;
   if (new_len > old_len) {
@@ -247,7 +247,7 @@ uint8_t* KeyTable::Splice(size_t index, size_t offset, size_t old_len, size_t ne
   return b->data;
 }
 
-Entry KeyTable::ReplaceValue(Entry e, const ValueSpec& value, bool free_old) {
+Entry PackedTable::ReplaceValue(Entry e, const ValueSpec& value, bool free_old) {
   if (free_old) FreeEntryParts(e, false, true);
   const size_t value_off = e.ValueOffset();
   const size_t old_len = ValueSize(e);
@@ -268,7 +268,7 @@ Entry KeyTable::ReplaceValue(Entry e, const ValueSpec& value, bool free_old) {
   return Entry(p, e.hash());
 }
 
-Entry KeyTable::SetExpire(Entry e, int64_t ms) {
+Entry PackedTable::SetExpire(Entry e, int64_t ms) {
   uint8_t* p = e.data();
   const size_t expire_off = e.ExpireOffset();
   if (ms >= 0 && e.has_expire()) {
@@ -292,7 +292,7 @@ Entry KeyTable::SetExpire(Entry e, int64_t ms) {
   return Entry(p, e.hash());
 }
 
-void KeyTable::Erase(Entry e, bool free_value) {
+void PackedTable::Erase(Entry e, bool free_value) {
   FreeEntryParts(e, true, free_value);
   if (e.has_expire()) --expires_;
   const size_t index = BucketIndex(e.hash());
@@ -311,7 +311,7 @@ void KeyTable::Erase(Entry e, bool free_value) {
   if (bucket_count() > 4 && count_ * 4 < bucket_count() * kSplitLoad) MergeOne();
 }
 
-void KeyTable::SplitOne() {
+void PackedTable::SplitOne() {
   const size_t src = split_;
   const size_t dst = split_ + (size_t{1} << level_);
   EnsureSegments(dst + 1);
@@ -368,7 +368,7 @@ void KeyTable::SplitOne() {
   }
 }
 
-void KeyTable::MergeOne() {
+void PackedTable::MergeOne() {
   if (split_ == 0) {
     --level_;
     split_ = size_t{1} << level_;
@@ -396,7 +396,7 @@ void KeyTable::MergeOne() {
   from = nullptr;
 }
 
-uint64_t KeyTable::Scan(uint64_t cursor, const std::function<void(Entry)>& fn) const {
+uint64_t PackedTable::Scan(uint64_t cursor, const std::function<void(Entry)>& fn) const {
   if (count_ == 0) return 0;
   // The cursor walks a virtual table of 2^(level+1) slots, one per value of
   // the hash's low bits; a slot's keys are exactly those bits, wherever the
@@ -421,7 +421,7 @@ uint64_t KeyTable::Scan(uint64_t cursor, const std::function<void(Entry)>& fn) c
   return ReverseBits(v);
 }
 
-void KeyTable::ForEach(const std::function<void(Entry)>& fn) const {
+void PackedTable::ForEach(const std::function<void(Entry)>& fn) const {
   if (count_ == 0) return;
   const size_t n = bucket_count();
   for (size_t i = 0; i < n; ++i) {
@@ -436,7 +436,7 @@ void KeyTable::ForEach(const std::function<void(Entry)>& fn) const {
   }
 }
 
-Entry KeyTable::RandomEntry(std::mt19937_64& rng) const {
+Entry PackedTable::RandomEntry(std::mt19937_64& rng) const {
   if (count_ == 0) return Entry();
   const size_t n = bucket_count();
   size_t index = rng() % n;
@@ -452,7 +452,7 @@ Entry KeyTable::RandomEntry(std::mt19937_64& rng) const {
   return Entry(p, Hash(e.key()));
 }
 
-size_t KeyTable::ExpireWalk(size_t cursor, size_t max_keys,
+size_t PackedTable::ExpireWalk(size_t cursor, size_t max_keys,
                             const std::function<bool(Entry)>& expired, size_t* visited,
                             bool* wrapped) {
   *visited = 0;
@@ -519,7 +519,7 @@ size_t KeyTable::ExpireWalk(size_t cursor, size_t max_keys,
   return cursor;
 }
 
-void KeyTable::Clear() {
+void PackedTable::Clear() {
   const size_t n = segments_.empty() ? 0 : bucket_count();
   for (size_t i = 0; i < n; ++i) {
     Bucket*& b = BucketAt(i);
@@ -543,7 +543,7 @@ void KeyTable::Clear() {
   bucket_bytes_ = 0;
 }
 
-void KeyTable::Swap(KeyTable& other) {
+void PackedTable::Swap(PackedTable& other) {
   std::swap(seed_, other.seed_);
   segments_.swap(other.segments_);
   std::swap(level_, other.level_);
@@ -554,7 +554,7 @@ void KeyTable::Swap(KeyTable& other) {
   std::swap(bucket_bytes_, other.bucket_bytes_);
 }
 
-KeyTable::BucketUsage KeyTable::UsageOf(Entry e) const {
+PackedTable::BucketUsage PackedTable::UsageOf(Entry e) const {
   const Bucket* b = BucketAt(BucketIndex(e.hash()));
   BucketUsage u;
   if (b == nullptr) return u;
@@ -564,7 +564,7 @@ KeyTable::BucketUsage KeyTable::UsageOf(Entry e) const {
   return u;
 }
 
-size_t KeyTable::TableMemory() const {
+size_t PackedTable::TableMemory() const {
   size_t seg_bytes = 0;
   if (!segments_.empty()) {
     seg_bytes = segment0_cap_ * sizeof(Bucket*) + (segments_.size() - 1) * kSegmentSize * sizeof(Bucket*);
@@ -572,4 +572,4 @@ size_t KeyTable::TableMemory() const {
   return bucket_bytes_ + seg_bytes + segments_.capacity() * sizeof(Bucket**);
 }
 
-}  // namespace osprey::keyspace
+}  // namespace osprey::types

@@ -1,8 +1,8 @@
-#include "keyspace/entry.h"
+#include "types/packed_entry.h"
 
 #include "base/numbers.h"
 
-namespace osprey::keyspace {
+namespace osprey::types {
 
 size_t Entry::string_length() const {
   if (kind() == ValueKind::kInt) return base::Int64Length(int_value());
@@ -28,4 +28,4 @@ std::string_view StringEncodingName(ValueKind kind) {
   return "unknown";
 }
 
-}  // namespace osprey::keyspace
+}  // namespace osprey::types

@@ -1,4 +1,4 @@
-#include "keyspace/key_table.h"
+#include "types/packed_table.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-namespace osprey::keyspace {
+namespace osprey::types {
 namespace {
 
 std::string ValueOf(Entry e) {
@@ -15,9 +15,9 @@ std::string ValueOf(Entry e) {
   return std::string(e.string_bytes());
 }
 
-ValueSpec SpecFor(const std::string& v, std::vector<types::HeapString*>* owned = nullptr) {
+ValueSpec SpecFor(const std::string& v, std::vector<HeapString*>* owned = nullptr) {
   (void)owned;
-  if (v.size() > 100) return ValueSpec::Heap(types::HeapString::Create(v));
+  if (v.size() > 100) return ValueSpec::Heap(HeapString::Create(v));
   if (!v.empty() && v.size() < 10 && v.find_first_not_of("0123456789") == std::string::npos &&
       v[0] != '0') {
     return ValueSpec::Int(std::stoll(v));
@@ -25,8 +25,8 @@ ValueSpec SpecFor(const std::string& v, std::vector<types::HeapString*>* owned =
   return ValueSpec::Inline(v, false);
 }
 
-TEST(KeyTableTest, InsertFindErase) {
-  KeyTable t(42);
+TEST(PackedTableTest, InsertFindErase) {
+  PackedTable t(42);
   t.Insert("a", t.Hash("a"), ValueSpec::Inline("1x", false), -1, 0);
   t.Insert("b", t.Hash("b"), ValueSpec::Int(-77), -1, 0);
   EXPECT_EQ(t.size(), 2u);
@@ -41,20 +41,20 @@ TEST(KeyTableTest, InsertFindErase) {
   EXPECT_EQ(t.size(), 1u);
 }
 
-TEST(KeyTableTest, ReplaceValueChangesSizeAndKind) {
-  KeyTable t(1);
+TEST(PackedTableTest, ReplaceValueChangesSizeAndKind) {
+  PackedTable t(1);
   t.Insert("k", t.Hash("k"), ValueSpec::Int(5), -1, 0);
   Entry e = t.ReplaceValue(t.Find("k"), ValueSpec::Inline(std::string(60, 'v'), true));
   EXPECT_EQ(e.kind(), ValueKind::kRawInline);
   EXPECT_EQ(t.Find("k").string_bytes(), std::string(60, 'v'));
-  e = t.ReplaceValue(t.Find("k"), ValueSpec::Heap(types::HeapString::Create(std::string(500, 'h'))));
+  e = t.ReplaceValue(t.Find("k"), ValueSpec::Heap(HeapString::Create(std::string(500, 'h'))));
   EXPECT_EQ(t.Find("k").string_bytes(), std::string(500, 'h'));
   e = t.ReplaceValue(t.Find("k"), ValueSpec::Int(9));
   EXPECT_EQ(t.Find("k").int_value(), 9);
 }
 
-TEST(KeyTableTest, ExpireAddAndRemoveKeepsEntryIntact) {
-  KeyTable t(3);
+TEST(PackedTableTest, ExpireAddAndRemoveKeepsEntryIntact) {
+  PackedTable t(3);
   t.Insert("x", t.Hash("x"), ValueSpec::Inline("value", false), -1, 123);
   Entry e = t.SetExpire(t.Find("x"), 1000);
   EXPECT_TRUE(e.has_expire());
@@ -68,9 +68,9 @@ TEST(KeyTableTest, ExpireAddAndRemoveKeepsEntryIntact) {
   EXPECT_EQ(t.expires_count(), 0u);
 }
 
-TEST(KeyTableTest, LongKeysLiveOnTheHeap) {
-  KeyTable t(9);
-  std::string key(KeyTable::kMaxInlineKey + 10, 'K');
+TEST(PackedTableTest, LongKeysLiveOnTheHeap) {
+  PackedTable t(9);
+  std::string key(PackedTable::kMaxInlineKey + 10, 'K');
   t.Insert(key, t.Hash(key), ValueSpec::Inline("v", false), -1, 0);
   Entry e = t.Find(key);
   ASSERT_TRUE(e);
@@ -80,8 +80,8 @@ TEST(KeyTableTest, LongKeysLiveOnTheHeap) {
   EXPECT_EQ(t.size(), 0u);
 }
 
-TEST(KeyTableTest, RandomOperationsMatchReferenceModel) {
-  KeyTable t(7);
+TEST(PackedTableTest, RandomOperationsMatchReferenceModel) {
+  PackedTable t(7);
   std::map<std::string, std::pair<std::string, int64_t>> model;
   std::mt19937_64 rng(12345);
   for (int step = 0; step < 200000; ++step) {
@@ -130,8 +130,8 @@ TEST(KeyTableTest, RandomOperationsMatchReferenceModel) {
   EXPECT_EQ(t.expires_count(), expires);
 }
 
-TEST(KeyTableTest, ForEachVisitsEveryKeyOnce) {
-  KeyTable t(11);
+TEST(PackedTableTest, ForEachVisitsEveryKeyOnce) {
+  PackedTable t(11);
   for (int i = 0; i < 10000; ++i) {
     std::string k = "k" + std::to_string(i);
     t.Insert(k, t.Hash(k), ValueSpec::Int(i), -1, 0);
@@ -143,9 +143,9 @@ TEST(KeyTableTest, ForEachVisitsEveryKeyOnce) {
 
 // The SCAN guarantee: a key present for the whole scan is returned, even
 // while the table grows and shrinks between calls.
-TEST(KeyTableTest, ScanReturnsStableKeysAcrossResizes) {
+TEST(PackedTableTest, ScanReturnsStableKeysAcrossResizes) {
   for (int phase = 0; phase < 3; ++phase) {
-    KeyTable t(100 + phase);
+    PackedTable t(100 + phase);
     std::set<std::string> stable;
     for (int i = 0; i < 2000; ++i) {
       std::string k = "stable:" + std::to_string(i);
@@ -183,15 +183,15 @@ TEST(KeyTableTest, ScanReturnsStableKeysAcrossResizes) {
   }
 }
 
-TEST(KeyTableTest, ScanOfEmptyTableEndsAtOnce) {
-  KeyTable t(5);
+TEST(PackedTableTest, ScanOfEmptyTableEndsAtOnce) {
+  PackedTable t(5);
   int n = 0;
   EXPECT_EQ(t.Scan(0, [&](Entry) { ++n; }), 0u);
   EXPECT_EQ(n, 0);
 }
 
-TEST(KeyTableTest, ShrinksAfterMassDelete) {
-  KeyTable t(8);
+TEST(PackedTableTest, ShrinksAfterMassDelete) {
+  PackedTable t(8);
   for (int i = 0; i < 50000; ++i) {
     std::string k = "k" + std::to_string(i);
     t.Insert(k, t.Hash(k), ValueSpec::Int(i), -1, 0);
@@ -202,8 +202,8 @@ TEST(KeyTableTest, ShrinksAfterMassDelete) {
   for (int i = 49990; i < 50000; ++i) EXPECT_EQ(t.Find("k" + std::to_string(i)).int_value(), i);
 }
 
-TEST(KeyTableTest, RandomEntryCoversKeys) {
-  KeyTable t(13);
+TEST(PackedTableTest, RandomEntryCoversKeys) {
+  PackedTable t(13);
   for (int i = 0; i < 100; ++i) {
     std::string k = "r" + std::to_string(i);
     t.Insert(k, t.Hash(k), ValueSpec::Int(i), -1, 0);
@@ -214,8 +214,8 @@ TEST(KeyTableTest, RandomEntryCoversKeys) {
   EXPECT_EQ(seen.size(), 100u);
 }
 
-TEST(KeyTableTest, ExpireWalkRemovesOnlyWhatCallbackSays) {
-  KeyTable t(21);
+TEST(PackedTableTest, ExpireWalkRemovesOnlyWhatCallbackSays) {
+  PackedTable t(21);
   for (int i = 0; i < 1000; ++i) {
     std::string k = "e" + std::to_string(i);
     t.Insert(k, t.Hash(k), ValueSpec::Int(i), i % 2 ? i : -1, 0);
@@ -238,4 +238,4 @@ TEST(KeyTableTest, ExpireWalkRemovesOnlyWhatCallbackSays) {
 }
 
 }  // namespace
-}  // namespace osprey::keyspace
+}  // namespace osprey::types
