@@ -17,6 +17,14 @@ struct EngineConfig {
   // REFCOUNT reports them as such): false when maxmemory is set with an LRU
   // or LFU policy, which needs a clock per value.
   bool shared_integers = true;
+  // Encodings of small aggregates (the *-max-listpack-* / intset directives).
+  int64_t hash_max_listpack_entries = 512;
+  int64_t hash_max_listpack_value = 64;
+  int list_max_listpack_size = -2;
+  int list_compress_depth = 0;
+  int64_t set_max_intset_entries = 512;
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;
   // Set when this server is a replica (some commands behave differently).
   bool is_replica = false;
 };

@@ -158,6 +158,13 @@ void Server::ApplyConfig() {
   engine_config_.lazyfree_lazy_user_flush = cfg.lazyfree_lazy_user_flush;
   engine_config_.lazyfree_lazy_server_del = cfg.lazyfree_lazy_server_del;
   engine_config_.lazyfree_lazy_expire = cfg.lazyfree_lazy_expire;
+  engine_config_.hash_max_listpack_entries = cfg.hash_max_listpack_entries;
+  engine_config_.hash_max_listpack_value = cfg.hash_max_listpack_value;
+  engine_config_.list_max_listpack_size = cfg.list_max_listpack_size;
+  engine_config_.list_compress_depth = cfg.list_compress_depth;
+  engine_config_.set_max_intset_entries = cfg.set_max_intset_entries;
+  engine_config_.zset_max_listpack_entries = cfg.zset_max_listpack_entries;
+  engine_config_.zset_max_listpack_value = cfg.zset_max_listpack_value;
   // LRU and LFU policies keep a clock per value, so Redis stops sharing
   // small integers under them once maxmemory is set (OBJECT REFCOUNT shows it).
   engine_config_.shared_integers =
@@ -220,7 +227,9 @@ void Server::RegisterConfigHooks() {
       {"proto-max-bulk-len", "lazyfree-lazy-user-del", "lazyfree-lazy-user-flush",
        "lazyfree-lazy-server-del", "lazyfree-lazy-expire", "slowlog-log-slower-than",
        "slowlog-max-len", "latency-monitor-threshold", "maxmemory", "maxmemory-policy",
-       "lfu-log-factor", "lfu-decay-time", "loglevel"},
+       "lfu-log-factor", "lfu-decay-time", "loglevel", "hash-max-listpack-entries",
+       "hash-max-listpack-value", "list-max-listpack-size", "list-compress-depth",
+       "set-max-intset-entries", "zset-max-listpack-entries", "zset-max-listpack-value"},
       [this](const ServerConfig&) {
         ApplyConfig();
         return base::Status::Ok();
