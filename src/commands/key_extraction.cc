@@ -147,4 +147,43 @@ int SetGetKeys(const CommandDef& /*cmd*/, std::span<const std::string_view> args
   return 1;
 }
 
+namespace {
+
+// An argument as Redis's strcasecmp sees it: a C string ends at its first NUL.
+std::string_view AsCString(std::string_view arg) {
+  const size_t nul = arg.find('\0');
+  return nul == std::string_view::npos ? arg : arg.substr(0, nul);
+}
+
+}  // namespace
+
+int SortGetKeys(const CommandDef& /*cmd*/, std::span<const std::string_view> args,
+                KeysResult* result) {
+  result->keys.clear();
+  if (args.size() < 2) return 0;
+  result->keys.push_back({1, kKeyRO | kKeyAccess});
+  int store = 0;
+  for (size_t i = 2; i < args.size(); ++i) {
+    const std::string_view arg = AsCString(args[i]);
+    if (base::EqualsIgnoreCase(arg, "limit")) {
+      i += 2;
+    } else if (base::EqualsIgnoreCase(arg, "get") || base::EqualsIgnoreCase(arg, "by")) {
+      i += 1;
+    } else if (base::EqualsIgnoreCase(arg, "store") && i + 1 < args.size()) {
+      // The last STORE wins, as in SORT itself.
+      store = static_cast<int>(i + 1);
+    }
+  }
+  if (store != 0) result->keys.push_back({store, kKeyOW | kKeyUpdate});
+  return static_cast<int>(result->keys.size());
+}
+
+int SortRoGetKeys(const CommandDef& /*cmd*/, std::span<const std::string_view> args,
+                  KeysResult* result) {
+  result->keys.clear();
+  if (args.size() < 2) return 0;
+  result->keys.push_back({1, kKeyRO | kKeyAccess});
+  return 1;
+}
+
 }  // namespace osprey::commands

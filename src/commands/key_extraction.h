@@ -59,4 +59,13 @@ bool CommandHasKeys(const CommandDef& cmd);
 // written (RW ACCESS UPDATE), otherwise only overwritten (OW UPDATE).
 int SetGetKeys(const CommandDef& cmd, std::span<const std::string_view> args, KeysResult* result);
 
+// SORT: the sorted key (args[1], RO ACCESS), and the destination of the last
+// STORE option (OW UPDATE). Options are skipped with their arguments (LIMIT
+// two, GET and BY one) so that a pattern spelled "store" is not taken for
+// the option; an unknown word counts as an option without arguments.
+int SortGetKeys(const CommandDef& cmd, std::span<const std::string_view> args, KeysResult* result);
+// SORT_RO: only the sorted key (it has no STORE).
+int SortRoGetKeys(const CommandDef& cmd, std::span<const std::string_view> args,
+                  KeysResult* result);
+
 }  // namespace osprey::commands

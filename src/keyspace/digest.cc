@@ -4,6 +4,7 @@
 
 #include "keyspace/keyspace.h"
 #include "keyspace/string_value.h"
+#include "types/set.h"
 
 namespace osprey::keyspace {
 
@@ -98,6 +99,22 @@ Digest Sha1::Finish() {
   return out;
 }
 
+namespace {
+
+// A set's members in no particular order: the XOR of their SHA-1s.
+Digest SetContentDigest(const types::SetValue& set) {
+  Digest acc{};
+  set.ForEach([&](std::string_view member) {
+    Sha1 sha;
+    sha.Update(member);
+    const Digest d = sha.Finish();
+    for (size_t j = 0; j < acc.size(); ++j) acc[j] ^= d[j];
+  });
+  return acc;
+}
+
+}  // namespace
+
 Digest ValueDigest(Entry e) {
   Sha1 sha;
   const uint8_t type = static_cast<uint8_t>(e.type());
@@ -105,6 +122,9 @@ Digest ValueDigest(Entry e) {
   if (e.is_string()) {
     char buf[32];
     sha.Update(StringOf(e, buf));
+  } else if (e.type() == types::ValueType::kSet) {
+    const Digest members = SetContentDigest(static_cast<const types::SetValue&>(*e.object()));
+    sha.Update(members.data(), members.size());
   }
   if (e.has_expire()) sha.Update(std::string_view("\0expire", 7));
   return sha.Finish();

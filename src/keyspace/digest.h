@@ -11,7 +11,9 @@
 //
 //   value digest  = SHA-1 of the value's canonical form:
 //                     one byte, the value type (types::ValueType)
-//                     then, for a string, its bytes (integers in decimal)
+//                     then, for a string, its bytes (integers in decimal);
+//                     for a set, the XOR of the SHA-1s of its members
+//                     (integers in decimal), so member order is irrelevant
 //                     then, when the key has an expire, the bytes "\0expire"
 //                   The expire time itself is left out (as Redis does): it
 //                   differs between servers that applied the same writes at
@@ -22,9 +24,9 @@
 //                   count, including ones whose time has passed but that are
 //                   still stored.
 //
-// Aggregate values (types::Object) digest as their type alone until the
-// types expose their content in canonical order (lists and sorted sets in
-// order, sets and hashes order-free).
+// Other aggregate values (types::Object) digest as their type alone until
+// the types expose their content in canonical order (lists and sorted sets
+// in order, hashes order-free).
 #pragma once
 
 #include <array>

@@ -452,6 +452,44 @@ Entry PackedTable::RandomEntry(std::mt19937_64& rng) const {
   return Entry(p, Hash(e.key()));
 }
 
+Entry PackedTable::FairRandomEntry(std::mt19937_64& rng) const {
+  if (count_ == 0) return Entry();
+  const size_t n = bucket_count();
+  const Bucket* b = nullptr;
+  size_t pick = 0;
+  if (n <= kFairWalkBuckets) {
+    // Small tables: the pick-th entry in bucket order, exactly uniform.
+    pick = rng() % count_;
+    for (size_t i = 0;; ++i) {
+      b = BucketAt(i);
+      if (b == nullptr) continue;
+      if (pick < b->count()) break;
+      pick -= b->count();
+    }
+  } else {
+    // Rejection sampling: every (bucket, slot) pair is equally likely and a
+    // pair is kept when the slot holds an entry, so each entry has the same
+    // chance as long as no bucket holds more than kFairSlots entries. At
+    // our load (about kSplitLoad per bucket, twice that in buckets not yet
+    // split) that is all but certain; a bigger bucket is taken whole, which
+    // only makes its entries a little rarer.
+    while (true) {
+      b = BucketAt(rng() % n);
+      if (b == nullptr) continue;
+      const uint64_t r = rng();
+      if (b->count() > kFairSlots) {
+        pick = r % b->count();
+        break;
+      }
+      pick = r % kFairSlots;
+      if (pick < b->count()) break;
+    }
+  }
+  uint8_t* p = const_cast<uint8_t*>(b->data);
+  while (pick-- > 0) p += Entry(p, 0).Size();
+  return Entry(p, Hash(Entry(p, 0).key()));
+}
+
 size_t PackedTable::ExpireWalk(size_t cursor, size_t max_keys,
                             const std::function<bool(Entry)>& expired, size_t* visited,
                             bool* wrapped) {

@@ -73,6 +73,10 @@ class PackedTable {
   void ForEach(const std::function<void(Entry)>& fn) const;
   // A random entry, or invalid when empty.
   Entry RandomEntry(std::mt19937_64& rng) const;
+  // A random entry with every entry equally likely (RandomEntry favours
+  // entries of sparse buckets), for SRANDMEMBER, SPOP and friends whose
+  // distribution clients test. Invalid when empty.
+  Entry FairRandomEntry(std::mt19937_64& rng) const;
 
   // Walks buckets that may hold keys with an expire, starting at `cursor`,
   // calling `expired(e)` for each such key; entries it returns true for are
@@ -103,6 +107,11 @@ class PackedTable {
  private:
   struct Bucket;
   static constexpr int kSegmentBits = 12;
+  // FairRandomEntry: tables of at most this many buckets are walked to the
+  // chosen entry; larger ones draw (bucket, slot) pairs from kFairSlots
+  // slots per bucket until a slot holds an entry.
+  static constexpr size_t kFairWalkBuckets = 64;
+  static constexpr size_t kFairSlots = 32;
   static constexpr size_t kSegmentSize = size_t{1} << kSegmentBits;
 
   size_t BucketIndex(uint64_t hash) const {

@@ -55,6 +55,11 @@ GETKEYS_REQUESTS = [
     ["ping"], ["ping", "x"], ["nosuch", "a"], ["get", "a", "b"], ["get"],
     ["config", "get", "x"], ["config", "nosuch", "x"], ["client", "info"], ["keys", "*"],
     ["flushall", "async"], ["command", "info", "get"],
+    ["sadd", "s", "a"], ["smove", "a", "b", "m"], ["sintercard", "2", "a", "b", "limit", "1"],
+    ["sintercard", "3", "a"], ["sinterstore", "d", "a", "b"], ["sunion", "a", "b", "c"],
+    ["sort", "k"], ["sort", "k", "store", "d"], ["sort", "k", "by", "store", "get", "store"],
+    ["sort", "k", "limit", "0", "1", "STORE", "a", "store", "b"], ["sort", "k", "store"],
+    ["sort_ro", "k", "store", "d"], ["sort_ro", "k", "by", "w_*", "get", "#"],
 ]
 
 # Requests whose whole reply (errors included) must be identical.

@@ -248,5 +248,29 @@ TEST(KeyExtractionTest, SetGetKeysComparesTheWholeArgument) {
   EXPECT_EQ(SetGetKeys(set.def, args, &result), 0);
 }
 
+TEST(KeyExtractionTest, SortFindsTheLastStoreAndSkipsOptionArguments) {
+  CommandTable table;
+  auto keys = [&](std::vector<std::string_view> args) {
+    KeysResult result;
+    GetKeys(*table.Lookup(args), args, kKeySearchDefault, &result);
+    Keys out;
+    for (const KeyReference& k : result.keys) out.emplace_back(k.pos, k.flags);
+    return out;
+  };
+  const Keys sorted_only = {{1, kKeyRO | kKeyAccess}};
+  EXPECT_EQ(keys({"sort", "k"}), sorted_only);
+  EXPECT_EQ(keys({"sort", "k", "store", "d"}),
+            (Keys{{1, kKeyRO | kKeyAccess}, {3, kKeyOW | kKeyUpdate}}));
+  EXPECT_EQ(keys({"sort", "k", "STORE", "a", "limit", "0", "1", "store", "b"}),
+            (Keys{{1, kKeyRO | kKeyAccess}, {8, kKeyOW | kKeyUpdate}}));
+  // Patterns and LIMIT values spelled "store" are arguments, not the option.
+  EXPECT_EQ(keys({"sort", "k", "by", "store", "get", "store"}), sorted_only);
+  EXPECT_EQ(keys({"sort", "k", "limit", "store", "store"}), sorted_only);
+  EXPECT_EQ(keys({"sort", "k", "store"}), sorted_only);
+  EXPECT_EQ(keys({"sort", "k", "alpha", std::string_view("store\0x", 7), "d"}),
+            (Keys{{1, kKeyRO | kKeyAccess}, {4, kKeyOW | kKeyUpdate}}));
+  EXPECT_EQ(keys({"sort_ro", "k", "store", "d"}), sorted_only);
+}
+
 }  // namespace
 }  // namespace osprey::commands

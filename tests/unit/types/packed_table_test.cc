@@ -214,6 +214,47 @@ TEST(PackedTableTest, RandomEntryCoversKeys) {
   EXPECT_EQ(seen.size(), 100u);
 }
 
+// Pearson's chi-square statistic of how often each of `keys` keys came up.
+double ChiSquare(const std::map<std::string, int>& counts, int keys, int draws) {
+  const double expected = static_cast<double>(draws) / keys;
+  double x2 = 0;
+  for (const auto& [key, n] : counts) x2 += (n - expected) * (n - expected) / expected;
+  x2 += (keys - static_cast<int>(counts.size())) * expected;  // keys never drawn
+  return x2;
+}
+
+double FairDrawChiSquare(int keys, int draws, uint64_t seed) {
+  PackedTable t(seed);
+  for (int i = 0; i < keys; ++i) {
+    std::string k = "f" + std::to_string(i);
+    t.Insert(k, t.Hash(k), ValueSpec::Int(i), -1, 0);
+  }
+  std::mt19937_64 rng(seed);
+  std::map<std::string, int> counts;
+  for (int i = 0; i < draws; ++i) {
+    Entry e = t.FairRandomEntry(rng);
+    EXPECT_EQ(e.hash(), t.Hash(e.key()));
+    ++counts[std::string(e.key())];
+  }
+  return ChiSquare(counts, keys, draws);
+}
+
+// The thresholds are the 0.99999 quantiles of chi-square with keys-1 degrees of freedom.
+TEST(PackedTableTest, FairRandomEntryIsUniformOnSmallTables) {
+  EXPECT_LT(FairDrawChiSquare(10, 10000, 3), 40.0);
+  EXPECT_LT(FairDrawChiSquare(300, 60000, 4), 450.0);
+}
+
+TEST(PackedTableTest, FairRandomEntryIsUniformOnLargeTables) {
+  EXPECT_LT(FairDrawChiSquare(2000, 200000, 5), 2300.0);
+}
+
+TEST(PackedTableTest, FairRandomEntryOfEmptyTableIsInvalid) {
+  PackedTable t(6);
+  std::mt19937_64 rng(6);
+  EXPECT_FALSE(t.FairRandomEntry(rng));
+}
+
 TEST(PackedTableTest, ExpireWalkRemovesOnlyWhatCallbackSays) {
   PackedTable t(21);
   for (int i = 0; i < 1000; ++i) {
