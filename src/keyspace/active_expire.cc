@@ -11,6 +11,8 @@ constexpr int64_t kSlowTimePercent = 25;
 constexpr int64_t kAcceptableStalePercent = 10;
 // Databases looked at per cycle (all of them when the last cycle ran out of time).
 constexpr int kDbsPerCall = 16;
+// Hash fields looked at per key of a loop: fields are cheaper than keys.
+constexpr size_t kFieldsPerKey = 10;
 
 int64_t EffortScale(int effort) { return std::clamp(effort, 1, 10) - 1; }
 }  // namespace
@@ -35,6 +37,17 @@ void ActiveExpire::RunFastCycle(Keyspace& ks, const base::Clock& clock, int effo
   if (now < last_fast_cycle_us_ + duration * 2) return;
   last_fast_cycle_us_ = now;
   Run(ks, clock, effort, duration);
+}
+
+// Hash fields with expire times (Redis 7.4): due hashes come from the
+// database's index, in slices, under the same time limit as keys.
+void ActiveExpire::ExpireHashFields(Db& db, const base::Clock& clock, size_t keys_per_loop,
+                                    int64_t start, int64_t time_limit_us) {
+  const size_t budget = keys_per_loop * kFieldsPerKey;
+  while (!time_limit_hit_ && db.field_expiry().size() > 0) {
+    if (db.ExpireHashFieldsStep(budget) < budget) break;
+    if (clock.MonotonicMicros() - start > time_limit_us) time_limit_hit_ = true;
+  }
 }
 
 void ActiveExpire::Run(Keyspace& ks, const base::Clock& clock, int effort, int64_t time_limit_us) {
@@ -68,6 +81,7 @@ void ActiveExpire::Run(Keyspace& ks, const base::Clock& clock, int effort, int64
       if (sampled > 0 && static_cast<int64_t>(expired * 100 / sampled) <= acceptable_stale) break;
       if (sampled == 0) break;
     }
+    ExpireHashFields(db, clock, keys_per_loop, start, time_limit_us);
   }
   const int64_t elapsed = clock.MonotonicMicros() - start;
   ks.stats().expire_cycle_cpu_micros += static_cast<uint64_t>(elapsed);

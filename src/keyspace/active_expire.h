@@ -21,6 +21,8 @@ class ActiveExpire {
 
  private:
   void Run(Keyspace& ks, const base::Clock& clock, int effort, int64_t time_limit_us);
+  void ExpireHashFields(Db& db, const base::Clock& clock, size_t keys_per_loop, int64_t start,
+                        int64_t time_limit_us);
 
   int next_db_ = 0;
   bool time_limit_hit_ = false;

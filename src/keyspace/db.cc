@@ -3,6 +3,7 @@
 #include <string>
 
 #include "keyspace/keyspace.h"
+#include "types/hash.h"
 
 namespace osprey::keyspace {
 
@@ -63,6 +64,7 @@ Entry Db::Lookup(std::string_view key, uint32_t flags) {
 }
 
 Entry Db::Add(std::string_view key, const ValueSpec& value, int64_t expire_ms) {
+  TrackFieldExpiry(key, value);
   Entry e = table_.Insert(key, table_.Hash(key), value, expire_ms, NewClock());
   if (keyspace_->track_new_keys()) NotifyAdded(key, e.type());
   return e;
@@ -73,6 +75,7 @@ void Db::NotifyAdded(std::string_view key, types::ValueType type) {
 }
 
 Entry Db::Overwrite(Entry e, const ValueSpec& value, bool keep_ttl) {
+  TrackFieldExpiry(e.key(), value);
   // Under LFU an overwritten key keeps its access history, as in Redis.
   if (!keyspace_->lfu()) e.set_clock(NewClock());
   e = table_.ReplaceValue(e, value);
@@ -84,6 +87,7 @@ Entry Db::Set(std::string_view key, const ValueSpec& value, bool keep_ttl) {
   uint64_t hash = table_.Hash(key);
   Entry e = table_.Find(key, hash);
   if (e) return Overwrite(e, value, keep_ttl);
+  TrackFieldExpiry(key, value);
   e = table_.Insert(key, hash, value, -1, NewClock());
   if (keyspace_->track_new_keys()) NotifyAdded(key, e.type());
   return e;
@@ -125,6 +129,63 @@ std::pair<size_t, size_t> Db::ExpireStep(size_t max_keys) {
     avg_ttl_ms_ = (avg_ttl_ms_ / 50) * 49 + avg / 50;
   }
   return {visited, expired};
+}
+
+// A hash moved in by RENAME, MOVE, COPY (or loaded) keeps its field expire
+// times; the index must learn its new name.
+void Db::TrackFieldExpiry(std::string_view key, const ValueSpec& value) {
+  if (value.kind != ValueKind::kObject || value.object_type != types::ValueType::kHash) return;
+  const int64_t next = static_cast<const types::HashValue*>(value.pointer)->NextExpireBound();
+  if (next != types::kNoFieldExpire) field_expiry_.Schedule(key, next);
+}
+
+Db::FieldExpiryResult Db::RemoveExpiredFields(Entry e, std::string_view key, size_t max_visits) {
+  auto* hash = static_cast<types::HashValue*>(e.object());
+  const int64_t now = keyspace_->now_ms();
+  FieldExpiryResult r;
+  r.removed = max_visits == SIZE_MAX ? hash->RemoveExpired(now)
+                                     : hash->RemoveExpiredStep(now, max_visits);
+  if (hash->Size() == 0) {
+    field_expiry_.Remove(key);
+    table_.Erase(e);
+    r.key_deleted = true;
+    return r;
+  }
+  const int64_t next = hash->NextExpireBound();
+  if (next == types::kNoFieldExpire) {
+    field_expiry_.Remove(key);
+  } else {
+    field_expiry_.Schedule(key, next);
+  }
+  return r;
+}
+
+size_t Db::ExpireHashFieldsStep(size_t budget) {
+  // Replicas and loading keep what their source sends (HDEL), as Redis does.
+  if (keyspace_->expire_policy() != ExpirePolicy::kDelete) return 0;
+  const int64_t now = keyspace_->now_ms();
+  KeyspaceListener* listener = keyspace_->listener();
+  size_t work = 0;
+  std::string key;
+  // A field is expired once now is past its time: entries due at `now` wait.
+  while (work < budget && field_expiry_.PopDue(now - 1, &key)) {
+    ++work;
+    Entry e = table_.Find(key);
+    // Deleted, overwritten or renamed since: nothing to do under this name
+    // (a hash renamed away was scheduled under its new name). A key whose
+    // own time has passed is left to key expiry.
+    if (!e || e.type() != types::ValueType::kHash || IsExpired(e)) continue;
+    const int64_t next = static_cast<types::HashValue*>(e.object())->NextExpireBound();
+    if (next == types::kNoFieldExpire) continue;
+    if (next >= now) {
+      field_expiry_.Schedule(key, next);
+      continue;
+    }
+    const FieldExpiryResult r = RemoveExpiredFields(e, key, budget - work + 1);
+    work += r.removed;
+    if (r.removed > 0 && listener) listener->OnHashFieldsExpired(index_, key, r.key_deleted);
+  }
+  return work;
 }
 
 }  // namespace osprey::keyspace

@@ -2,10 +2,12 @@
 // around it (lazy expiry, access clocks, hit/miss statistics).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "keyspace/entry.h"
+#include "keyspace/field_expiry.h"
 #include "keyspace/key_table.h"
 
 namespace osprey::keyspace {
@@ -55,7 +57,10 @@ class Db {
   // Removes `e`; see KeyTable::Erase for `free_value`.
   void Erase(Entry e, bool free_value = true) { table_.Erase(e, free_value); }
   // Removes every key.
-  void Clear() { table_.Clear(); }
+  void Clear() {
+    table_.Clear();
+    field_expiry_.Clear();
+  }
 
   // Records an access to `e` (LRU time or LFU counter).
   void Touch(Entry e);
@@ -68,16 +73,37 @@ class Db {
   // Running estimate of the remaining TTL of keys with one (INFO keyspace).
   int64_t avg_ttl_ms() const { return avg_ttl_ms_; }
 
+  // --- hash fields with expire times (Redis 7.4) ---
+  // The hashes to look at for due fields; see field_expiry.h.
+  FieldExpiryIndex& field_expiry() { return field_expiry_; }
+  struct FieldExpiryResult {
+    size_t removed = 0;        // fields removed
+    bool key_deleted = false;  // the hash had no field left and is gone
+  };
+  // Removes the expired fields of the hash `e` holds under `key` (REQUIRES:
+  // a hash), deleting the key when none is left, and keeps the index in
+  // step. `max_visits` bounds the work on a big hash (active expiry); the
+  // default removes them all. The caller reports events.
+  FieldExpiryResult RemoveExpiredFields(Entry e, std::string_view key,
+                                        size_t max_visits = SIZE_MAX);
+  // Active expiry of hash fields: takes the due hashes of the index, about
+  // `budget` fields' worth of work, reporting through the listener.
+  // Returns the work done; less than `budget` means nothing more is due.
+  size_t ExpireHashFieldsStep(size_t budget);
+
  private:
   friend class Keyspace;
   // Handles a key found expired during a lookup. Returns true when the
   // caller should treat it as missing.
   bool HandleExpired(Entry e, uint32_t flags);
   void NotifyAdded(std::string_view key, types::ValueType type);
+  // Puts a hash arriving with field expire times in the index.
+  void TrackFieldExpiry(std::string_view key, const ValueSpec& value);
 
   Keyspace* keyspace_;
   int index_;
   KeyTable table_;
+  FieldExpiryIndex field_expiry_;
   size_t expire_cursor_ = 0;
   bool expire_walk_wrapped_ = false;
   int64_t avg_ttl_ms_ = 0;

@@ -4,6 +4,7 @@
 
 #include "keyspace/keyspace.h"
 #include "keyspace/string_value.h"
+#include "types/hash.h"
 #include "types/set.h"
 
 namespace osprey::keyspace {
@@ -113,6 +114,28 @@ Digest SetContentDigest(const types::SetValue& set) {
   return acc;
 }
 
+// A hash's fields in no particular order: the XOR of the SHA-1s of each
+// field (length first) with its value and, when it has an expire time, the
+// bytes "\0expire" (the time itself left out, as for keys).
+Digest HashContentDigest(const types::HashValue& hash) {
+  Digest acc{};
+  char field_buf[types::kListpackIntBufSize];
+  char value_buf[types::kListpackIntBufSize];
+  hash.ForEach([&](const types::HashValue::FieldView& f) {
+    const std::string_view field = f.field.ToString(field_buf);
+    uint8_t len[8];
+    PutLe(field.size(), 8, len);
+    Sha1 sha;
+    sha.Update(len, sizeof(len));
+    sha.Update(field);
+    sha.Update(f.value.ToString(value_buf));
+    if (f.expire_ms != types::kNoFieldExpire) sha.Update(std::string_view("\0expire", 7));
+    const Digest d = sha.Finish();
+    for (size_t j = 0; j < acc.size(); ++j) acc[j] ^= d[j];
+  });
+  return acc;
+}
+
 }  // namespace
 
 Digest ValueDigest(Entry e) {
@@ -125,6 +148,9 @@ Digest ValueDigest(Entry e) {
   } else if (e.type() == types::ValueType::kSet) {
     const Digest members = SetContentDigest(static_cast<const types::SetValue&>(*e.object()));
     sha.Update(members.data(), members.size());
+  } else if (e.type() == types::ValueType::kHash) {
+    const Digest fields = HashContentDigest(static_cast<const types::HashValue&>(*e.object()));
+    sha.Update(fields.data(), fields.size());
   }
   if (e.has_expire()) sha.Update(std::string_view("\0expire", 7));
   return sha.Finish();

@@ -13,7 +13,9 @@
 //                     one byte, the value type (types::ValueType)
 //                     then, for a string, its bytes (integers in decimal);
 //                     for a set, the XOR of the SHA-1s of its members
-//                     (integers in decimal), so member order is irrelevant
+//                     (integers in decimal), so member order is irrelevant;
+//                     for a hash, the XOR of the SHA-1s of each field with
+//                     its value (and "\0expire" when the field has a time)
 //                     then, when the key has an expire, the bytes "\0expire"
 //                   The expire time itself is left out (as Redis does): it
 //                   differs between servers that applied the same writes at
@@ -26,7 +28,7 @@
 //
 // Other aggregate values (types::Object) digest as their type alone until
 // the types expose their content in canonical order (lists and sorted sets
-// in order, hashes order-free).
+// in order).
 #pragma once
 
 #include <array>

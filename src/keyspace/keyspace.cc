@@ -12,6 +12,7 @@ Keyspace::~Keyspace() = default;
 void Keyspace::SwapDbs(int a, int b) {
   if (a == b) return;
   db(a).table().Swap(db(b).table());
+  db(a).field_expiry().Swap(db(b).field_expiry());
   std::swap(db(a).expire_cursor_, db(b).expire_cursor_);
 }
 

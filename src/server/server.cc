@@ -519,6 +519,14 @@ void Server::OnKeyExpired(int db, std::string_view key) {
   Notify(keyspace::kNotifyExpired, "expired", key, db);
 }
 
+// Redis 7.4 sends one "hexpired" per hash and active-expire pass, then
+// "del" when the hash lost its last field.
+void Server::OnHashFieldsExpired(int db, std::string_view key, bool key_deleted) {
+  watches_.Touch(keyspace_->db(db), key);
+  Notify(keyspace::kNotifyHash, "hexpired", key, db);
+  if (key_deleted) Notify(keyspace::kNotifyGeneric, "del", key, db);
+}
+
 void Server::OnKeyAdded(int db, std::string_view key, types::ValueType) {
   blocking_.SignalReady(db, key);
 }

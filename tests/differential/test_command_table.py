@@ -32,8 +32,13 @@ REDIS_SERVER = os.environ.get("REDIS_SERVER") or "/usr/bin/redis-server"
 HOST = "127.0.0.1"
 PORTS = range(23500, 23600)
 
-# Commands Osprey has that Redis 7.0 does not (their facts come from Redis 7.2).
-NEWER_THAN_7_0 = {"client|no-touch", "client|setinfo"}
+# Commands Osprey has that Redis 7.0 does not (their facts come from Redis
+# 7.2, and for hash-field expiration from Redis 7.4).
+NEWER_THAN_7_0 = {
+    "client|no-touch", "client|setinfo",
+    "hexpire", "hpexpire", "hexpireat", "hpexpireat", "httl", "hpttl", "hexpiretime",
+    "hpexpiretime", "hpersist",
+}
 # Containers of which Osprey has only some subcommands so far.
 PARTIAL_CONTAINERS = {"function"}
 
