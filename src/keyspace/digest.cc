@@ -2,10 +2,12 @@
 
 #include <cstring>
 
+#include "base/numbers.h"
 #include "keyspace/keyspace.h"
 #include "keyspace/string_value.h"
 #include "types/hash.h"
 #include "types/set.h"
+#include "types/zset.h"
 
 namespace osprey::keyspace {
 
@@ -136,6 +138,24 @@ Digest HashContentDigest(const types::HashValue& hash) {
   return acc;
 }
 
+// A sorted set's elements in order: each member, length first, then its
+// score as ZSCORE prints it and a NUL (no score text contains one).
+Digest ZSetContentDigest(const types::ZSetValue& z) {
+  Sha1 sha;
+  char score[base::kMaxDoubleChars];
+  for (auto it = z.First(); it.Valid(); it.Next()) {
+    const std::string_view member = it.member();
+    uint8_t len[8];
+    PutLe(member.size(), 8, len);
+    sha.Update(len, sizeof(len));
+    sha.Update(member);
+    const size_t n = base::FormatDoubleReply(it.score(), score, sizeof(score));
+    sha.Update(score, n);
+    sha.Update("", 1);
+  }
+  return sha.Finish();
+}
+
 }  // namespace
 
 Digest ValueDigest(Entry e) {
@@ -151,6 +171,9 @@ Digest ValueDigest(Entry e) {
   } else if (e.type() == types::ValueType::kHash) {
     const Digest fields = HashContentDigest(static_cast<const types::HashValue&>(*e.object()));
     sha.Update(fields.data(), fields.size());
+  } else if (e.type() == types::ValueType::kZSet) {
+    const Digest elements = ZSetContentDigest(static_cast<const types::ZSetValue&>(*e.object()));
+    sha.Update(elements.data(), elements.size());
   }
   if (e.has_expire()) sha.Update(std::string_view("\0expire", 7));
   return sha.Finish();

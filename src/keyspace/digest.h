@@ -15,7 +15,9 @@
 //                     for a set, the XOR of the SHA-1s of its members
 //                     (integers in decimal), so member order is irrelevant;
 //                     for a hash, the XOR of the SHA-1s of each field with
-//                     its value (and "\0expire" when the field has a time)
+//                     its value (and "\0expire" when the field has a time);
+//                     for a sorted set, the SHA-1 of its elements in order
+//                     (member length, member, score text, NUL)
 //                     then, when the key has an expire, the bytes "\0expire"
 //                   The expire time itself is left out (as Redis does): it
 //                   differs between servers that applied the same writes at
@@ -27,8 +29,7 @@
 //                   still stored.
 //
 // Other aggregate values (types::Object) digest as their type alone until
-// the types expose their content in canonical order (lists and sorted sets
-// in order).
+// the types expose their content in canonical order (lists in order).
 #pragma once
 
 #include <array>
