@@ -22,6 +22,9 @@ struct EngineConfig {
   int64_t hash_max_listpack_value = 64;
   int list_max_listpack_size = -2;
   int list_compress_depth = 0;
+  // Elements of at least this many bytes get a list node of their own
+  // (DEBUG QUICKLIST-PACKED-THRESHOLD; Redis's default is 1 GB).
+  uint64_t list_packed_threshold = uint64_t{1} << 30;
   int64_t set_max_intset_entries = 512;
   int64_t zset_max_listpack_entries = 128;
   int64_t zset_max_listpack_value = 64;

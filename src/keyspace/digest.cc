@@ -5,6 +5,7 @@
 #include "base/numbers.h"
 #include "keyspace/keyspace.h"
 #include "keyspace/string_value.h"
+#include "types/list.h"
 #include "types/hash.h"
 #include "types/set.h"
 #include "types/zset.h"
@@ -156,6 +157,21 @@ Digest ZSetContentDigest(const types::ZSetValue& z) {
   return sha.Finish();
 }
 
+// A list's elements in order: each one's length (8 bytes, little-endian)
+// and bytes, integers in decimal.
+Digest ListContentDigest(const types::ListValue& list) {
+  Sha1 sha;
+  char buf[types::kListpackIntBufSize];
+  list.ForEach([&](const types::ListElement& e) {
+    const std::string_view s = e.ToString(buf);
+    uint8_t len[8];
+    PutLe(s.size(), 8, len);
+    sha.Update(len, sizeof(len));
+    sha.Update(s);
+  });
+  return sha.Finish();
+}
+
 }  // namespace
 
 Digest ValueDigest(Entry e) {
@@ -173,6 +189,10 @@ Digest ValueDigest(Entry e) {
     sha.Update(fields.data(), fields.size());
   } else if (e.type() == types::ValueType::kZSet) {
     const Digest elements = ZSetContentDigest(static_cast<const types::ZSetValue&>(*e.object()));
+    sha.Update(elements.data(), elements.size());
+  }
+  if (e.type() == types::ValueType::kList) {
+    const Digest elements = ListContentDigest(static_cast<const types::ListValue&>(*e.object()));
     sha.Update(elements.data(), elements.size());
   }
   if (e.has_expire()) sha.Update(std::string_view("\0expire", 7));

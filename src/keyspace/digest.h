@@ -17,7 +17,9 @@
 //                     for a hash, the XOR of the SHA-1s of each field with
 //                     its value (and "\0expire" when the field has a time);
 //                     for a sorted set, the SHA-1 of its elements in order
-//                     (member length, member, score text, NUL)
+//                     (member length, member, score text, NUL);
+//                     for a list, the SHA-1 of its elements in order
+//                     (each one's length, then its bytes)
 //                     then, when the key has an expire, the bytes "\0expire"
 //                   The expire time itself is left out (as Redis does): it
 //                   differs between servers that applied the same writes at
@@ -28,8 +30,7 @@
 //                   count, including ones whose time has passed but that are
 //                   still stored.
 //
-// Other aggregate values (types::Object) digest as their type alone until
-// the types expose their content in canonical order (lists in order).
+// Streams digest as their type alone until they expose their content.
 #pragma once
 
 #include <array>

@@ -51,6 +51,15 @@ void BlockingManager::SignalReadySlow(int db, std::string_view key) {
   ready_.push_back(std::move(slot));
 }
 
+void BlockingManager::SignalDb(int db) {
+  const std::string prefix = Slot(db, "");
+  for (const auto& [slot, line] : waiters_) {
+    if (slot.compare(0, prefix.size(), prefix) != 0 || ready_set_.count(slot)) continue;
+    ready_set_.insert(slot);
+    ready_.push_back(slot);
+  }
+}
+
 void BlockingManager::Remove(Client* c) {
   auto it = states_.find(c);
   if (it == states_.end()) return;

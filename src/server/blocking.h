@@ -43,6 +43,9 @@ class BlockingManager {
     if (waiters_.empty()) return;
     SignalReadySlow(db, key);
   }
+  // Every key clients wait for in `db` may now serve them (SWAPDB); serving
+  // checks that each key exists with the type its clients want.
+  void SignalDb(int db);
   bool has_ready() const { return !ready_.empty(); }
   // Re-runs the commands of clients waiting on ready keys.
   void ServeReady();

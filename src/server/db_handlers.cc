@@ -126,9 +126,10 @@ void SwapDbCommand(CommandContext& ctx) {
   if (a != b) {
     ctx.BeforeSwap(static_cast<int>(a), static_cast<int>(b));
     ks.SwapDbs(static_cast<int>(a), static_cast<int>(b));
-    // Blocking hook: clients blocked on keys of either database must be
-    // re-checked here once blocking commands exist (Redis rescans for
-    // keys that became ready).
+    // Clients blocked on keys of either database may now find them (Redis
+    // rescans both for keys that became ready); serving checks each key.
+    sc.server().blocking().SignalDb(static_cast<int>(a));
+    sc.server().blocking().SignalDb(static_cast<int>(b));
   }
   // Counted even for a database swapped with itself, as Redis counts it.
   ctx.AddDirty();

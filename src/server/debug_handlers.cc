@@ -216,7 +216,10 @@ void DebugQuicklistPackedThreshold(CommandContext& ctx) {
     ctx.reply().Error("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
     return;
   }
-  ServerOf(ctx).debug.quicklist_packed_threshold = size == 0 ? (1ull << 30) : size;
+  Server& server = ServerOf(ctx);
+  server.debug.quicklist_packed_threshold = size == 0 ? (1ull << 30) : size;
+  // The list commands read it from the engine config.
+  server.engine_config().list_packed_threshold = server.debug.quicklist_packed_threshold;
   ctx.reply().Ok();
 }
 

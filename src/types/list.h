@@ -110,8 +110,8 @@ class ListValue final : public Object {
   struct Node;
 
   // The ring of nodes.
-  Node& node(size_t i) { return ring_[(head_ + i) & (cap_ - 1)]; }
-  const Node& node(size_t i) const { return ring_[(head_ + i) & (cap_ - 1)]; }
+  Node& node(size_t i);
+  const Node& node(size_t i) const;
   void RingInsert(size_t pos, const Node& n);
   void RingErase(size_t pos);
 
@@ -137,7 +137,7 @@ class ListValue final : public Object {
   void DeleteNode(size_t i);
   void DeleteEntryAt(size_t i, size_t offset);
   void InsertAt(size_t i, size_t offset, std::string_view value, bool after);
-  size_t SplitNode(size_t i, size_t offset, bool after);
+  Node SplitNode(size_t i, size_t offset, bool after);
   void MergeAround(size_t center);
   size_t MergePair(size_t a);  // merges nodes a and a+1; returns the kept index
   void ReplaceAt(size_t i, size_t offset, std::string_view value);
@@ -175,7 +175,6 @@ class ListValue::Iterator {
   const uint8_t* data_;  // the current node's bytes (listpack or plain)
   Listpack::Entry pos_;  // next element in data_, nullptr: leave the node
   bool forward_;
-  bool first_ = true;    // pos_ was set by the start index
   std::string scratch_;
 };
 
