@@ -80,6 +80,9 @@ struct ZLexBound {
   int Compare(std::string_view member) const;
 };
 
+// A member interval. Lex ranges are meant for sets whose members all have
+// the same score, so that score order is member order; as in Redis, what
+// they select in a set of mixed scores is unspecified.
 struct ZLexRange {
   ZLexBound min;
   ZLexBound max;
@@ -246,6 +249,10 @@ class ZSetValue::Iterator {
   Listpack::Entry lp_ = nullptr;  // the member element of a listpack pair
   ZSetTree::Pos pos_;
   size_t rank_ = 0;
+  // Walking a tree leaf backwards: its element offsets, found on the first
+  // step back inside it (elements are found from the leaf's start).
+  const ZSetTree::Leaf* back_leaf_ = nullptr;
+  std::vector<size_t> back_offsets_;
   mutable char buf_[kListpackIntBufSize];
 };
 

@@ -104,8 +104,14 @@ void ZSetValue::Iterator::Prev() {
   if (listpack_) {
     Listpack::Entry score = z_->lp_->Prev(lp_);
     lp_ = score == nullptr ? nullptr : z_->lp_->Prev(score);
+  } else if (pos_.index == 0) {
+    z_->full_->tree.Prev(&pos_);  // the last element of the leaf before
   } else {
-    z_->full_->tree.Prev(&pos_);
+    if (back_leaf_ != pos_.leaf) {
+      ZSetTree::LeafOffsets(pos_, &back_offsets_);
+      back_leaf_ = pos_.leaf;
+    }
+    pos_.offset = back_offsets_[--pos_.index];
   }
   --rank_;
 }

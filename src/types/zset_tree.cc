@@ -4,84 +4,17 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <new>
 #include <utility>
 #include <vector>
 
 #include "base/check.h"
+#include "types/zset_tree_layout.h"
 
 namespace osprey::types {
 
-using entry_internal::GetVarint;
-using entry_internal::PutVarint;
-using entry_internal::VarintSize;
-
-// A leaf: elements packed back to back, each
-//   score (8 bytes, the double's bytes) | member length (varint) | member
-// Leaves are chained in order for iteration in both directions.
-struct ZSetTree::Leaf {
-  Leaf* prev;
-  Leaf* next;
-  size_t used;      // bytes of elements
-  size_t capacity;  // bytes the allocation has room for
-  uint32_t count;   // elements
-  uint8_t data[];
-};
-
-// An inner node: children with the element count of each subtree, and the
-// lower bound of each child but the first (see the header).
-struct ZSetTree::Inner {
-  uint32_t count = 0;
-  uint32_t level = 1;  // 1: the children are leaves
-  size_t sizes[kFanout];
-  void* children[kFanout];
-  double key_scores[kFanout];
-  std::string key_members[kFanout];
-};
-
-// The inner nodes from the root down to a leaf, with the child index taken
-// at each. Heights stay far below this: even with every inner node at its
-// smallest (two children) it would take 2^48 elements.
-struct ZSetTree::Path {
-  static constexpr int kMaxDepth = 48;
-  Inner* node[kMaxDepth];
-  uint32_t index[kMaxDepth];
-  int depth = 0;
-};
-
-namespace {
-
-inline double LoadScore(const uint8_t* p) {
-  double d;
-  std::memcpy(&d, p, sizeof(d));
-  return d;
-}
-
-// The member of the element at p; *size gets the element's total bytes.
-inline std::string_view LoadMember(const uint8_t* p, size_t* size) {
-  size_t n;
-  const uint64_t len = GetVarint(p + 8, &n);
-  *size = 8 + n + len;
-  return std::string_view(reinterpret_cast<const char*>(p + 8 + n), len);
-}
-
-inline size_t ElementSize(const uint8_t* p) {
-  size_t size;
-  LoadMember(p, &size);
-  return size;
-}
-
-inline size_t EncodedSize(std::string_view member) {
-  return 8 + VarintSize(member.size()) + member.size();
-}
-
-inline void StoreElement(uint8_t* p, double score, std::string_view member) {
-  std::memcpy(p, &score, sizeof(score));
-  const size_t n = PutVarint(p + 8, member.size());
-  if (!member.empty()) std::memcpy(p + 8 + n, member.data(), member.size());
-}
-
-}  // namespace
+using namespace zset_tree_internal;
 
 // ------------------------------------------------------------ allocation
 
@@ -104,12 +37,38 @@ void ZSetTree::FreeLeaf(Leaf* leaf) {
 }
 
 ZSetTree::Inner* ZSetTree::NewInner(uint32_t level) {
-  Inner* in = new Inner;
+  void* mem = std::malloc(sizeof(Inner));
+  OSPREY_CHECK(mem != nullptr);
+  bytes_ += malloc_usable_size(mem);
+  Inner* in = static_cast<Inner*>(mem);
+  in->count = 0;
   in->level = level;
+  std::fill(std::begin(in->key_members), std::end(in->key_members), nullptr);
   return in;
 }
 
-void ZSetTree::FreeInner(Inner* in) { delete in; }
+void ZSetTree::FreeInner(Inner* in) {
+  for (uint32_t i = 0; i < in->count; ++i) FreeKey(in->key_members[i]);
+  bytes_ -= malloc_usable_size(in);
+  std::free(in);
+}
+
+ZSetTree::KeyMember ZSetTree::NewKey(std::string_view member) {
+  if (member.empty()) return nullptr;
+  const size_t n = member.size();
+  char* k = static_cast<char*>(std::malloc(sizeof(n) + n));
+  OSPREY_CHECK(k != nullptr);
+  bytes_ += malloc_usable_size(k);
+  std::memcpy(k, &n, sizeof(n));
+  std::memcpy(k + sizeof(n), member.data(), n);
+  return k;
+}
+
+void ZSetTree::FreeKey(KeyMember k) {
+  if (k == nullptr) return;
+  bytes_ -= malloc_usable_size(k);
+  std::free(k);
+}
 
 ZSetTree::Leaf* ZSetTree::ResizeLeaf(Leaf* leaf, size_t bytes, void** slot) {
   const size_t old_usable = malloc_usable_size(leaf);
@@ -174,23 +133,6 @@ void ZSetTree::Clear() {
   appending_ = false;
 }
 
-ZSetTree ZSetTree::Clone() const {
-  ZSetTree copy;
-  copy.appending_ = true;
-  for (const Leaf* leaf = first_; leaf != nullptr; leaf = leaf->next) {
-    Leaf* c = copy.NewLeaf(leaf->used);
-    std::memcpy(c->data, leaf->data, leaf->used);
-    c->used = leaf->used;
-    c->count = leaf->count;
-    c->prev = copy.last_;
-    if (copy.last_ != nullptr) copy.last_->next = c; else copy.first_ = c;
-    copy.last_ = c;
-  }
-  copy.size_ = size_;
-  copy.BuildIndex();
-  return copy;
-}
-
 // ------------------------------------------------------------ reading
 
 double ZSetTree::ScoreAt(const Pos& p) { return LoadScore(p.leaf->data + p.offset); }
@@ -199,16 +141,6 @@ std::string_view ZSetTree::MemberAt(const Pos& p) {
   size_t size;
   return LoadMember(p.leaf->data + p.offset, &size);
 }
-
-namespace {
-
-size_t OffsetOf(const uint8_t* data, uint32_t index) {
-  size_t off = 0;
-  for (uint32_t i = 0; i < index; ++i) off += ElementSize(data + off);
-  return off;
-}
-
-}  // namespace
 
 ZSetTree::Pos ZSetTree::First() const {
   if (first_ == nullptr) return Pos();
@@ -239,6 +171,15 @@ void ZSetTree::Prev(Pos* p) const {
   }
 }
 
+void ZSetTree::LeafOffsets(const Pos& p, std::vector<size_t>* out) {
+  out->clear();
+  size_t off = 0;
+  for (uint32_t i = 0; i < p.leaf->count; ++i) {
+    out->push_back(off);
+    off += ElementSize(p.leaf->data + off);
+  }
+}
+
 template <typename GoRight>
 ZSetTree::Leaf* ZSetTree::Descend(GoRight go_right, Path* path, size_t* left) const {
   void* node = root_;
@@ -250,7 +191,7 @@ ZSetTree::Leaf* ZSetTree::Descend(GoRight go_right, Path* path, size_t* left) co
     uint32_t lo = 1, hi = in->count;
     while (lo < hi) {
       const uint32_t mid = (lo + hi) / 2;
-      if (go_right(in->key_scores[mid], std::string_view(in->key_members[mid]))) {
+      if (go_right(in->key_scores[mid], KeyView(in->key_members[mid]))) {
         lo = mid + 1;
       } else {
         hi = mid;
@@ -435,7 +376,9 @@ void ZSetTree::SplitLeaf(Path* path, Leaf* leaf, uint32_t inserted, Leaf** left_
   right->count = leaf->count - split;
   leaf->used = split_off;
   leaf->count = split;
-  if (leaf->capacity > split_off + split_off / 2) leaf = ResizeLeaf(leaf, split_off, SlotOf(*path));
+  // Give back what the left half no longer needs (the allocator keeps the
+  // block in place when the size class stays the same).
+  if (leaf->capacity > split_off) leaf = ResizeLeaf(leaf, split_off, SlotOf(*path));
   right->prev = leaf;
   right->next = leaf->next;
   if (leaf->next != nullptr) leaf->next->prev = right; else last_ = right;
@@ -444,8 +387,11 @@ void ZSetTree::SplitLeaf(Path* path, Leaf* leaf, uint32_t inserted, Leaf** left_
   *right_out = right;
 
   size_t size;
+  const uint8_t* last = leaf->data + OffsetOf(leaf->data, leaf->count - 1);
   const double sep_score = LoadScore(right->data);
-  const std::string_view sep_member = LoadMember(right->data, &size);
+  const KeyMember sep_member =
+      NewKey(SeparatorMember(LoadScore(last), LoadMember(last, &size), sep_score,
+                             LoadMember(right->data, &size)));
   if (path->depth == 0) {
     Inner* root = NewInner(1);
     root->count = 2;
@@ -454,7 +400,7 @@ void ZSetTree::SplitLeaf(Path* path, Leaf* leaf, uint32_t inserted, Leaf** left_
     root->sizes[0] = leaf->count;
     root->sizes[1] = right->count;
     root->key_scores[1] = sep_score;
-    root->key_members[1].assign(sep_member);
+    root->key_members[1] = sep_member;
     root_ = root;
     height_ = 1;
     return;
@@ -467,20 +413,20 @@ void ZSetTree::SplitLeaf(Path* path, Leaf* leaf, uint32_t inserted, Leaf** left_
 namespace {
 
 // Opens a gap at `at` in the first `count` slots of an inner node's arrays
-// and stores the child there.
-template <typename Inner>
-void PlaceChild(Inner* in, uint32_t at, void* child, double score, std::string_view member,
+// and stores the child there, with its bound (taking the key member).
+template <typename Inner, typename KeyMember>
+void PlaceChild(Inner* in, uint32_t at, void* child, double score, KeyMember member,
                 size_t size) {
   for (uint32_t j = in->count; j > at; --j) {
     in->children[j] = in->children[j - 1];
     in->sizes[j] = in->sizes[j - 1];
     in->key_scores[j] = in->key_scores[j - 1];
-    in->key_members[j].swap(in->key_members[j - 1]);
+    in->key_members[j] = in->key_members[j - 1];
   }
   in->children[at] = child;
   in->sizes[at] = size;
   in->key_scores[at] = score;
-  in->key_members[at].assign(member);
+  in->key_members[at] = member;
   ++in->count;
 }
 
@@ -493,8 +439,8 @@ size_t SubtreeSize(const Inner* in) {
 
 }  // namespace
 
-void ZSetTree::InsertChild(Path* path, int depth, void* child, double score,
-                           std::string_view member, size_t child_size) {
+void ZSetTree::InsertChild(Path* path, int depth, void* child, double score, KeyMember member,
+                           size_t child_size) {
   Inner* in = path->node[depth];
   uint32_t at = path->index[depth] + 1;
   if (in->count < kFanout) {
@@ -508,13 +454,12 @@ void ZSetTree::InsertChild(Path* path, int depth, void* child, double score,
     right->children[j - kMid] = in->children[j];
     right->sizes[j - kMid] = in->sizes[j];
     right->key_scores[j - kMid] = in->key_scores[j];
-    right->key_members[j - kMid].swap(in->key_members[j]);
+    right->key_members[j - kMid] = std::exchange(in->key_members[j], nullptr);
   }
   right->count = kFanout - kMid;
   in->count = kMid;
   const double up_score = right->key_scores[0];
-  std::string up_member;
-  up_member.swap(right->key_members[0]);
+  const KeyMember up_member = std::exchange(right->key_members[0], nullptr);
   if (at <= kMid) {
     PlaceChild(in, at, child, score, member, child_size);
   } else {
@@ -529,7 +474,7 @@ void ZSetTree::InsertChild(Path* path, int depth, void* child, double score,
     root->sizes[0] = SubtreeSize(in);
     root->sizes[1] = right_size;
     root->key_scores[1] = up_score;
-    root->key_members[1].swap(up_member);
+    root->key_members[1] = up_member;
     root_ = root;
     ++height_;
     return;
@@ -649,15 +594,15 @@ void ZSetTree::RebalanceLeaf(Path* path, Leaf* leaf) {
 
 void ZSetTree::RemoveChild(Path* path, int depth, uint32_t index) {
   Inner* in = path->node[depth];
+  FreeKey(in->key_members[index]);
   for (uint32_t j = index; j + 1 < in->count; ++j) {
     in->children[j] = in->children[j + 1];
     in->sizes[j] = in->sizes[j + 1];
     in->key_scores[j] = in->key_scores[j + 1];
-    in->key_members[j].swap(in->key_members[j + 1]);
+    in->key_members[j] = in->key_members[j + 1];
   }
   --in->count;
-  in->key_members[in->count].clear();
-  in->key_members[in->count].shrink_to_fit();
+  in->key_members[in->count] = nullptr;
   RebalanceInner(path, depth);
 }
 
@@ -700,182 +645,17 @@ void ZSetTree::RebalanceInner(Path* path, int depth) {
     if (k == 0) {
       // r's first child was bounded by the parent's key for r.
       l->key_scores[l->count] = parent->key_scores[j + 1];
-      l->key_members[l->count].swap(parent->key_members[j + 1]);
+      l->key_members[l->count] = std::exchange(parent->key_members[j + 1], nullptr);
+      FreeKey(std::exchange(r->key_members[0], nullptr));
     } else {
       l->key_scores[l->count + k] = r->key_scores[k];
-      l->key_members[l->count + k].swap(r->key_members[k]);
+      l->key_members[l->count + k] = std::exchange(r->key_members[k], nullptr);
     }
   }
   l->count += r->count;
   parent->sizes[j] += parent->sizes[j + 1];
   FreeInner(r);
   RemoveChild(path, depth - 1, j + 1);
-}
-
-// ------------------------------------------------------------ bulk building
-
-void ZSetTree::Append(double score, std::string_view member) {
-  if (!appending_) {
-    OSPREY_CHECK(size_ == 0);
-    appending_ = true;
-  }
-  const size_t esize = EncodedSize(member);
-  Leaf* leaf = last_;
-  if (leaf == nullptr || (leaf->used + esize > kLeafMaxBytes && leaf->count > 0)) {
-    if (leaf != nullptr && leaf->capacity > leaf->used) leaf = ResizeLeaf(leaf, leaf->used, nullptr);
-    Leaf* fresh = NewLeaf(std::max(kLeafMaxBytes, esize));
-    fresh->prev = leaf;
-    if (leaf != nullptr) leaf->next = fresh; else first_ = fresh;
-    last_ = leaf = fresh;
-  }
-  if (leaf->used + esize > leaf->capacity) leaf = ResizeLeaf(leaf, leaf->used + esize, nullptr);
-  StoreElement(leaf->data + leaf->used, score, member);
-  leaf->used += esize;
-  ++leaf->count;
-  ++size_;
-}
-
-void ZSetTree::FinishAppends() {
-  if (!appending_) return;
-  if (last_ != nullptr && last_->capacity > last_->used) ResizeLeaf(last_, last_->used, nullptr);
-  BuildIndex();
-}
-
-// Builds the inner levels over the leaf chain (after Clone or appends).
-void ZSetTree::BuildIndex() {
-  appending_ = false;
-  root_ = nullptr;
-  height_ = 0;
-  struct Node {
-    void* node;
-    size_t size;
-    double score;          // the subtree's first element
-    std::string_view member;
-  };
-  std::vector<Node> level;
-  for (Leaf* leaf = first_; leaf != nullptr; leaf = leaf->next) {
-    size_t size;
-    level.push_back({leaf, leaf->count, LoadScore(leaf->data), LoadMember(leaf->data, &size)});
-  }
-  if (level.empty()) return;
-  uint32_t height = 0;
-  while (level.size() > 1) {
-    ++height;
-    const size_t groups = (level.size() + kFanout - 1) / kFanout;
-    std::vector<Node> up;
-    up.reserve(groups);
-    size_t next = 0;
-    for (size_t g = 0; g < groups; ++g) {
-      // Spread the children evenly over the nodes of this level.
-      const size_t take = (level.size() - next) / (groups - g);
-      Inner* in = NewInner(height);
-      size_t total = 0;
-      for (size_t k = 0; k < take; ++k) {
-        const Node& c = level[next + k];
-        in->children[k] = c.node;
-        in->sizes[k] = c.size;
-        in->key_scores[k] = c.score;
-        if (k > 0) in->key_members[k].assign(c.member);
-        total += c.size;
-      }
-      in->count = static_cast<uint32_t>(take);
-      up.push_back({in, total, level[next].score, level[next].member});
-      next += take;
-    }
-    level.swap(up);
-  }
-  root_ = level[0].node;
-  height_ = height;
-}
-
-// ------------------------------------------------------------ checking
-
-namespace {
-
-struct CheckState {
-  std::string* why;
-  bool ok = true;
-  void Fail(const std::string& msg) {
-    if (ok && why != nullptr) *why = msg;
-    ok = false;
-  }
-};
-
-}  // namespace
-
-bool ZSetTree::CheckInvariants(std::string* why) const {
-  CheckState st{why};
-  // The leaf chain: ordered, non-empty leaves, counts adding up.
-  size_t total = 0;
-  bool have_prev = false;
-  double prev_score = 0;
-  std::string prev_member;
-  const Leaf* before = nullptr;
-  for (const Leaf* leaf = first_; leaf != nullptr; leaf = leaf->next) {
-    if (leaf->prev != before) st.Fail("broken prev link");
-    if (leaf->count == 0) st.Fail("empty leaf");
-    if (leaf->used > leaf->capacity) st.Fail("leaf over capacity");
-    if (leaf->used > kLeafMaxBytes && leaf->count > 1) st.Fail("leaf should have split");
-    size_t off = 0;
-    for (uint32_t i = 0; i < leaf->count; ++i) {
-      size_t size;
-      const double s = LoadScore(leaf->data + off);
-      const std::string_view m = LoadMember(leaf->data + off, &size);
-      if (have_prev && !ZKeyLess(prev_score, prev_member, s, m)) st.Fail("elements out of order");
-      have_prev = true;
-      prev_score = s;
-      prev_member.assign(m);
-      off += size;
-    }
-    if (off != leaf->used) st.Fail("leaf byte count wrong");
-    total += leaf->count;
-    before = leaf;
-  }
-  if (before != last_) st.Fail("last leaf wrong");
-  if (total != size_) st.Fail("size wrong");
-  if (root_ == nullptr) {
-    if (size_ != 0 || first_ != nullptr) st.Fail("empty root with elements");
-    return st.ok;
-  }
-  // The inner levels: sizes, separators, leaves in chain order.
-  const Leaf* expect = first_;
-  std::function<size_t(const void*, uint32_t, const double*, const std::string*,
-                       const double*, const std::string*)>
-      walk = [&](const void* node, uint32_t level, const double* lo_s, const std::string* lo_m,
-                 const double* hi_s, const std::string* hi_m) -> size_t {
-    if (level == 0) {
-      const Leaf* leaf = static_cast<const Leaf*>(node);
-      if (leaf != expect) st.Fail("leaf order differs from chain");
-      expect = leaf->next;
-      size_t off = 0;
-      for (uint32_t i = 0; i < leaf->count; ++i) {
-        size_t size;
-        const double s = LoadScore(leaf->data + off);
-        const std::string_view m = LoadMember(leaf->data + off, &size);
-        if (lo_s != nullptr && ZKeyLess(s, m, *lo_s, *lo_m)) st.Fail("element below its bound");
-        if (hi_s != nullptr && !ZKeyLess(s, m, *hi_s, *hi_m)) st.Fail("element above its bound");
-        off += size;
-      }
-      return leaf->count;
-    }
-    const Inner* in = static_cast<const Inner*>(node);
-    if (in->level != level) st.Fail("inner level wrong");
-    if (in->count == 0) st.Fail("empty inner node");
-    size_t sum = 0;
-    for (uint32_t i = 0; i < in->count; ++i) {
-      const double* cl_s = i == 0 ? lo_s : &in->key_scores[i];
-      const std::string* cl_m = i == 0 ? lo_m : &in->key_members[i];
-      const double* ch_s = i + 1 < in->count ? &in->key_scores[i + 1] : hi_s;
-      const std::string* ch_m = i + 1 < in->count ? &in->key_members[i + 1] : hi_m;
-      const size_t n = walk(in->children[i], level - 1, cl_s, cl_m, ch_s, ch_m);
-      if (n != in->sizes[i]) st.Fail("subtree size wrong");
-      sum += n;
-    }
-    return sum;
-  };
-  if (walk(root_, height_, nullptr, nullptr, nullptr, nullptr) != size_) st.Fail("tree size");
-  if (expect != nullptr) st.Fail("leaves missing from the tree");
-  return st.ok;
 }
 
 }  // namespace osprey::types

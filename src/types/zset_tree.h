@@ -17,7 +17,8 @@
 //  - A leaf splits once its bytes pass kLeafMaxBytes (unless it holds one
 //    element); neighbours merge when both fit in kLeafMaxBytes.
 //  - Inner node separators: keys[i] (i >= 1) is a lower bound of child i's
-//    elements and a strict upper bound of child i-1's. keys[0] is unused.
+//    elements and a strict upper bound of child i-1's (the shortest such
+//    key, so usually a score alone). keys[0] is unused.
 //  - sizes[i] of an inner node is the element count of child i's subtree.
 //
 // Positions (Pos) are views: any change to the tree invalidates them.
@@ -29,6 +30,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "types/packed_entry.h"
 
@@ -42,12 +44,15 @@ inline bool ZKeyLess(double s1, std::string_view m1, double s2, std::string_view
 
 class ZSetTree {
  public:
-  // Bytes of elements past which a leaf splits.
-  static constexpr size_t kLeafMaxBytes = 512;
+  // Bytes of elements past which a leaf splits: a full leaf and its 40-byte
+  // header make one 1 KB allocation (a jemalloc size class). Bigger leaves
+  // spread the header and index over more elements; smaller ones make
+  // inserts move fewer bytes. At 1 KB a leaf holds 25-40 typical elements.
+  static constexpr size_t kLeafMaxBytes = 984;
   // Below this a leaf tries to merge with a neighbour.
   static constexpr size_t kLeafMinBytes = kLeafMaxBytes / 4;
   // Children per inner node.
-  static constexpr uint32_t kFanout = 32;
+  static constexpr uint32_t kFanout = 31;
   static constexpr uint32_t kInnerMin = kFanout / 4;
 
   struct Leaf;
@@ -79,8 +84,11 @@ class ZSetTree {
   Pos First() const;
   Pos Last() const;
   static void Next(Pos* p);
-  // From the end, steps to the last element.
+  // From the end, steps to the last element. Stepping back within a leaf
+  // rescans it from its start: walk many steps back with LeafOffsets.
   void Prev(Pos* p) const;
+  // The byte offset of every element of p's leaf, in order.
+  static void LeafOffsets(const Pos& p, std::vector<size_t>* out);
   // The element of rank `rank` (0 is the lowest). REQUIRES: rank < size().
   Pos AtRank(size_t rank) const;
   // The first element for which before(score, member) is false, and its
@@ -107,18 +115,23 @@ class ZSetTree {
   void FinishAppends();
   void Clear();
 
-  // Bytes allocated by leaves and inner nodes.
+  // Bytes allocated by leaves, inner nodes and their keys.
   size_t MemoryUsage() const { return bytes_; }
   // Walks the whole tree checking the invariants above; for tests.
   bool CheckInvariants(std::string* why) const;
 
  private:
   struct Path;
+  // The member of an inner node's key: null for "", else a malloc'd block
+  // of the length (size_t) and the bytes.
+  using KeyMember = char*;
 
   Leaf* NewLeaf(size_t capacity);
   void FreeLeaf(Leaf* leaf);
   Inner* NewInner(uint32_t level);
   void FreeInner(Inner* in);
+  KeyMember NewKey(std::string_view member);
+  void FreeKey(KeyMember k);
   // Reallocates `leaf` to hold `bytes` of elements, relinking neighbours and
   // the slot that points to it. Returns the leaf at its new place.
   Leaf* ResizeLeaf(Leaf* leaf, size_t bytes, void** slot);
@@ -135,7 +148,9 @@ class ZSetTree {
   static constexpr uint32_t kNoHint = UINT32_MAX;
   void SplitOversized(Path* path, Leaf* leaf, uint32_t inserted);
   void SplitLeaf(Path* path, Leaf* leaf, uint32_t inserted, Leaf** left_out, Leaf** right_out);
-  void InsertChild(Path* path, int depth, void* child, double score, std::string_view member,
+  // Inserts `child` after the path's child at `depth`, with its bound
+  // (taking ownership of `member`), splitting full nodes on the way up.
+  void InsertChild(Path* path, int depth, void* child, double score, KeyMember member,
                    size_t child_size);
   void AdjustSizes(const Path& path, int64_t delta);
   void RebalanceLeaf(Path* path, Leaf* leaf);

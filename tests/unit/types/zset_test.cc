@@ -217,6 +217,34 @@ TEST(ZSetValueTest, CloneKeepsEncodingAndElements) {
   }
 }
 
+TEST(ZSetValueTest, LongMembersAreCountedAndFreed) {
+  ZSetLimits limits{0, 0};
+  ZSetValue z(Encoding::kSkiplist);
+  const size_t empty = z.MemoryUsage();
+  for (int i = 0; i < 300; ++i) {
+    z.Add(std::string(3000, 'a') + std::to_string(i), i % 3, kZAddNone, limits);
+  }
+  ExpectValid(z);
+  EXPECT_GT(z.MemoryUsage(), empty + 300 * 2 * 3000);  // tree and index copies
+  for (int i = 0; i < 300; i += 2) EXPECT_TRUE(z.Remove(std::string(3000, 'a') + std::to_string(i)));
+  ExpectValid(z);
+  EXPECT_EQ(z.RemoveRangeByRank(0, z.size() - 1), 150u);
+  // Only the index's empty bucket directory is left.
+  EXPECT_LT(z.MemoryUsage(), empty + 2048);
+}
+
+TEST(ZSetValueTest, IteratesBackwardsThroughAWholeSkiplist) {
+  ZSetLimits limits{0, 0};
+  ZSetValue z(Encoding::kSkiplist);
+  for (int i = 0; i < 5000; ++i) z.Add("m" + std::to_string(i), i, kZAddNone, limits);
+  int expect = 4999;
+  for (auto it = z.Last(); it.Valid(); it.Prev(), --expect) {
+    ASSERT_EQ(it.score(), expect);
+    ASSERT_EQ(it.rank(), static_cast<size_t>(expect));
+  }
+  EXPECT_EQ(expect, -1);
+}
+
 // ------------------------------------------------------------ scores
 
 TEST(ZSetValueTest, ListpackStoresIntegralScoresAsIntegers) {
