@@ -37,8 +37,8 @@ constexpr std::string_view kNanError = "ERR resulting score is not a number (NaN
 constexpr std::string_view kScoreRangeError = "ERR min or max is not a float";
 constexpr std::string_view kLexRangeError = "ERR min or max not valid string range item";
 
-// Reports a change to a sorted set that may have emptied it: WATCH, the
-// event, "del" when the key went, and dirtiness.
+// Reports removals from a sorted set, deleting it when they emptied it:
+// WATCH, the event, and "del" when the key went. Callers count dirtiness.
 void RemovedMembers(CommandContext& ctx, std::string_view key, ZSetValue* z, size_t removed,
                     std::string_view event) {
   const bool emptied = z->empty();

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/numbers.h"
 #include "commands/arg_parser.h"
 #include "commands/command_context.h"
 #include "handlers/zset_helpers.h"

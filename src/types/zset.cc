@@ -80,10 +80,13 @@ double ListpackScore(const ListpackValue& v) {
 
 // ------------------------------------------------------------ creation
 
-ZSetValue::ZSetValue(Encoding encoding) : encoding_(encoding) {
-  if (encoding == Encoding::kListpack) {
-    lp_.emplace();
-  } else {
+// Small sorted sets are many: keep the value at three words (vtable, the
+// listpack, the skiplist), one 32-byte allocation.
+static_assert(sizeof(ZSetValue) == 3 * sizeof(void*));
+
+ZSetValue::ZSetValue(Encoding encoding) {
+  if (encoding == Encoding::kSkiplist) {
+    std::free(lp_.Release());
     full_ = std::make_unique<Full>(IndexSeed(this));
   }
 }
@@ -116,8 +119,8 @@ std::unique_ptr<ZSetValue> ZSetValue::FromItems(std::vector<Item> items,
   auto z = std::make_unique<ZSetValue>(listpack ? Encoding::kListpack : Encoding::kSkiplist);
   if (listpack) {
     for (const Item& item : items) {
-      z->lp_->Append(item.member);
-      AppendScore(&*z->lp_, item.score);
+      z->lp_.Append(item.member);
+      AppendScore(&z->lp_, item.score);
     }
     return z;
   }
@@ -131,13 +134,13 @@ std::unique_ptr<ZSetValue> ZSetValue::FromItems(std::vector<Item> items,
 }
 
 std::string_view ZSetValue::EncodingName() const {
-  return encoding_ == Encoding::kListpack ? "listpack" : "skiplist";
+  return !full_ ? "listpack" : "skiplist";
 }
 
 std::unique_ptr<Object> ZSetValue::Clone() const {
-  if (encoding_ == Encoding::kListpack) {
+  if (!full_) {
     auto z = std::make_unique<ZSetValue>(Encoding::kListpack);
-    z->lp_ = lp_->Clone();
+    z->lp_ = lp_.Clone();
     return z;
   }
   auto z = std::make_unique<ZSetValue>(Encoding::kSkiplist);
@@ -150,13 +153,13 @@ std::unique_ptr<Object> ZSetValue::Clone() const {
 
 size_t ZSetValue::MemoryUsage() const {
   size_t bytes = sizeof(ZSetValue);
-  if (encoding_ == Encoding::kListpack) return bytes + lp_->AllocatedSize();
+  if (!full_) return bytes + lp_.AllocatedSize();
   return bytes + sizeof(Full) + full_->tree.MemoryUsage() + full_->index.TableMemory() +
          full_->heap_members;
 }
 
 size_t ZSetValue::size() const {
-  return encoding_ == Encoding::kListpack ? lp_->Size() / 2 : full_->tree.size();
+  return !full_ ? lp_.Size() / 2 : full_->tree.size();
 }
 
 // ------------------------------------------------------------ the index
@@ -179,14 +182,14 @@ void ZSetValue::FullEraseIndex(std::string_view member) {
 // ------------------------------------------------------------ listpack
 
 Listpack::Entry ZSetValue::ListpackFind(std::string_view member, double* score) const {
-  Listpack::Entry e = lp_->Find(lp_->First(), member, /*skip=*/1);
+  Listpack::Entry e = lp_.Find(lp_.First(), member, /*skip=*/1);
   if (e != nullptr && score != nullptr) *score = ListpackScore(Listpack::Get(Listpack::Next(e)));
   return e;
 }
 
 // Inserts a pair before the first pair that sorts after it.
 void ZSetValue::ListpackInsert(std::string_view member, double score) {
-  Listpack& lp = *lp_;
+  Listpack& lp = lp_;
   char buf[kListpackIntBufSize];
   for (Listpack::Entry e = lp.First(); e != nullptr;) {
     Listpack::Entry s = Listpack::Next(e);
@@ -207,7 +210,7 @@ void ZSetValue::ConvertToSkiplist() {
   auto full = std::make_unique<Full>(IndexSeed(this));
   full_ = std::move(full);
   char buf[kListpackIntBufSize];
-  for (Listpack::Entry e = lp_->First(); e != nullptr;) {
+  for (Listpack::Entry e = lp_.First(); e != nullptr;) {
     Listpack::Entry s = Listpack::Next(e);
     const std::string_view member = Listpack::Get(e).ToString(buf);
     const double score = ListpackScore(Listpack::Get(s));
@@ -216,14 +219,13 @@ void ZSetValue::ConvertToSkiplist() {
     e = Listpack::Next(s);
   }
   full_->tree.FinishAppends();
-  lp_.reset();
-  encoding_ = Encoding::kSkiplist;
+  std::free(lp_.Release());
 }
 
 // ------------------------------------------------------------ members
 
 bool ZSetValue::Score(std::string_view member, double* score) const {
-  if (encoding_ == Encoding::kListpack) return ListpackFind(member, score) != nullptr;
+  if (!full_) return ListpackFind(member, score) != nullptr;
   Entry e = full_->index.Find(member);
   if (!e) return false;
   *score = IndexScore(e);
@@ -239,7 +241,7 @@ ZAddResult ZSetValue::Add(std::string_view member, double score, uint32_t flags,
   Listpack::Entry lp_entry = nullptr;
   Entry index_entry;
   bool exists;
-  if (encoding_ == Encoding::kListpack) {
+  if (!full_) {
     lp_entry = ListpackFind(member, &cur);
     exists = lp_entry != nullptr;
   } else {
@@ -257,21 +259,20 @@ ZAddResult ZSetValue::Add(std::string_view member, double score, uint32_t flags,
     if ((lt && score >= cur) || (gt && score <= cur)) return ZAddResult::kSkipped;
     if (new_score != nullptr) *new_score = score;
     if (score == cur) return ZAddResult::kUnchanged;
-    if (encoding_ == Encoding::kListpack) {
-      lp_->DeleteRange(lp_entry, 2);
+    if (!full_) {
+      lp_.DeleteRange(lp_entry, 2);
       ListpackInsert(member, score);
     } else {
-      full_->tree.Erase(cur, member);
-      full_->tree.Insert(score, member);
+      full_->tree.UpdateScore(cur, member, score);
       full_->index.ReplaceValue(index_entry, ScoreSpec(score));
     }
     return ZAddResult::kUpdated;
   }
 
   if (xx) return ZAddResult::kSkipped;
-  if (encoding_ == Encoding::kListpack) {
+  if (!full_) {
     if (size() + 1 > limits.max_listpack_entries || member.size() > limits.max_listpack_value ||
-        !lp_->SafeToAdd(member.size())) {
+        !lp_.SafeToAdd(member.size())) {
       ConvertToSkiplist();
     } else {
       ListpackInsert(member, score);
@@ -286,10 +287,10 @@ ZAddResult ZSetValue::Add(std::string_view member, double score, uint32_t flags,
 }
 
 bool ZSetValue::Remove(std::string_view member) {
-  if (encoding_ == Encoding::kListpack) {
+  if (!full_) {
     Listpack::Entry e = ListpackFind(member, nullptr);
     if (e == nullptr) return false;
-    lp_->DeleteRange(e, 2);
+    lp_.DeleteRange(e, 2);
     return true;
   }
   Entry e = full_->index.Find(member);
@@ -303,8 +304,8 @@ bool ZSetValue::Remove(std::string_view member) {
 
 bool ZSetValue::Rank(std::string_view member, bool reverse, size_t* rank) const {
   size_t r;
-  if (encoding_ == Encoding::kListpack) {
-    Listpack::Entry e = lp_->First();
+  if (!full_) {
+    Listpack::Entry e = lp_.First();
     for (r = 0; e != nullptr; ++r) {
       if (Listpack::Get(e).Equals(member)) break;
       e = Listpack::Next(Listpack::Next(e));
@@ -321,12 +322,12 @@ bool ZSetValue::Rank(std::string_view member, bool reverse, size_t* rank) const 
 
 void ZSetValue::Pop(ZSetEnd end, std::string* member, double* score) {
   OSPREY_CHECK(!empty());
-  if (encoding_ == Encoding::kListpack) {
-    Listpack::Entry e = end == ZSetEnd::kMin ? lp_->First() : lp_->Seek(-2);
+  if (!full_) {
+    Listpack::Entry e = end == ZSetEnd::kMin ? lp_.First() : lp_.Seek(-2);
     char buf[kListpackIntBufSize];
     member->assign(Listpack::Get(e).ToString(buf));
     *score = ListpackScore(Listpack::Get(Listpack::Next(e)));
-    lp_->DeleteRange(e, 2);
+    lp_.DeleteRange(e, 2);
     return;
   }
   ZSetTree& tree = full_->tree;
@@ -340,7 +341,7 @@ void ZSetValue::Pop(ZSetEnd end, std::string* member, double* score) {
 
 uint64_t ZSetValue::Scan(uint64_t cursor,
                          const std::function<void(std::string_view, double)>& fn) const {
-  OSPREY_CHECK(encoding_ == Encoding::kSkiplist);
+  OSPREY_CHECK(full_);
   return full_->index.Scan(cursor, [&](Entry e) { fn(e.key(), IndexScore(e)); });
 }
 
@@ -349,9 +350,9 @@ bool ZSetValue::CheckInvariants(std::string* why) const {
     if (why != nullptr) *why = msg;
     return false;
   };
-  if (encoding_ == Encoding::kListpack) {
-    if (!lp_.has_value() || full_ != nullptr) return fail("listpack state");
-    if (lp_->Size() % 2 != 0) return fail("odd listpack");
+  if (!full_) {
+    if (!Listpack::Validate(lp_.bytes())) return fail("corrupt listpack");
+    if (lp_.Size() % 2 != 0) return fail("odd listpack");
     bool have_prev = false;
     double prev_score = 0;
     std::string prev_member;
@@ -366,7 +367,6 @@ bool ZSetValue::CheckInvariants(std::string* why) const {
     }
     return true;
   }
-  if (lp_.has_value() || full_ == nullptr) return fail("skiplist state");
   if (!full_->tree.CheckInvariants(why)) return false;
   if (full_->index.size() != full_->tree.size()) return fail("index and tree sizes differ");
   for (ZSetTree::Pos p = full_->tree.First(); p.valid(); ZSetTree::Next(&p)) {

@@ -32,7 +32,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -154,7 +153,7 @@ class ZSetValue final : public Object {
   std::unique_ptr<Object> Clone() const override;
   size_t MemoryUsage() const override;
 
-  Encoding encoding() const { return encoding_; }
+  Encoding encoding() const { return full_ ? Encoding::kSkiplist : Encoding::kListpack; }
   size_t size() const;
   bool empty() const { return size() == 0; }
 
@@ -213,9 +212,11 @@ class ZSetValue final : public Object {
   Iterator MakeListpackIterator(Listpack::Entry member, size_t rank) const;
   Iterator MakeTreeIterator(const ZSetTree::Pos& pos, size_t rank) const;
 
-  Encoding encoding_;
-  std::optional<Listpack> lp_;  // listpack encoding
-  std::unique_ptr<Full> full_;  // skiplist encoding
+  // Exactly one holds the elements: full_ when set (skiplist), else lp_
+  // (which is moved-from, holding nothing, while full_ is set). Small sorted
+  // sets are common, so the value stays at three words.
+  Listpack lp_;
+  std::unique_ptr<Full> full_;
 };
 
 // The skiplist encoding: order and rank in the tree, member -> score (the

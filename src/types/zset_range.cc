@@ -102,8 +102,8 @@ void ZSetValue::Iterator::Next() {
 void ZSetValue::Iterator::Prev() {
   if (!Valid()) return;
   if (listpack_) {
-    Listpack::Entry score = z_->lp_->Prev(lp_);
-    lp_ = score == nullptr ? nullptr : z_->lp_->Prev(score);
+    Listpack::Entry score = z_->lp_.Prev(lp_);
+    lp_ = score == nullptr ? nullptr : z_->lp_.Prev(score);
   } else if (pos_.index == 0) {
     z_->full_->tree.Prev(&pos_);  // the last element of the leaf before
   } else {
@@ -135,22 +135,22 @@ ZSetValue::Iterator ZSetValue::MakeTreeIterator(const ZSetTree::Pos& pos, size_t
 }
 
 ZSetValue::Iterator ZSetValue::First() const {
-  if (encoding_ == Encoding::kListpack) return MakeListpackIterator(lp_->First(), 0);
+  if (!full_) return MakeListpackIterator(lp_.First(), 0);
   return MakeTreeIterator(full_->tree.First(), 0);
 }
 
 ZSetValue::Iterator ZSetValue::Last() const {
   const size_t n = size();
-  if (encoding_ == Encoding::kListpack) {
-    return MakeListpackIterator(n == 0 ? nullptr : lp_->Seek(-2), n - 1);
+  if (!full_) {
+    return MakeListpackIterator(n == 0 ? nullptr : lp_.Seek(-2), n - 1);
   }
   return MakeTreeIterator(full_->tree.Last(), n - 1);
 }
 
 ZSetValue::Iterator ZSetValue::AtRank(size_t rank) const {
   const bool in = rank < size();
-  if (encoding_ == Encoding::kListpack) {
-    return MakeListpackIterator(in ? lp_->Seek(static_cast<int64_t>(2 * rank)) : nullptr, rank);
+  if (!full_) {
+    return MakeListpackIterator(in ? lp_.Seek(static_cast<int64_t>(2 * rank)) : nullptr, rank);
   }
   return MakeTreeIterator(in ? full_->tree.AtRank(rank) : ZSetTree::Pos(), rank);
 }
@@ -160,7 +160,7 @@ ZSetValue::Iterator ZSetValue::AtRank(size_t rank) const {
 ZSetValue::Iterator ZSetValue::FirstInRange(const ZScoreRange& range) const {
   if (range.IsEmpty()) return MakeTreeIterator(ZSetTree::Pos(), 0);
   Iterator it;
-  if (encoding_ == Encoding::kListpack) {
+  if (!full_) {
     for (it = First(); it.Valid(); it.Next()) {
       if (range.AboveMin(it.score())) break;
     }
@@ -177,7 +177,7 @@ ZSetValue::Iterator ZSetValue::FirstInRange(const ZScoreRange& range) const {
 ZSetValue::Iterator ZSetValue::LastInRange(const ZScoreRange& range) const {
   if (range.IsEmpty()) return MakeTreeIterator(ZSetTree::Pos(), 0);
   Iterator it;
-  if (encoding_ == Encoding::kListpack) {
+  if (!full_) {
     for (it = Last(); it.Valid(); it.Prev()) {
       if (range.BelowMax(it.score())) break;
     }
@@ -196,7 +196,7 @@ ZSetValue::Iterator ZSetValue::LastInRange(const ZScoreRange& range) const {
 ZSetValue::Iterator ZSetValue::FirstInLexRange(const ZLexRange& range) const {
   if (range.IsEmpty()) return MakeTreeIterator(ZSetTree::Pos(), 0);
   Iterator it;
-  if (encoding_ == Encoding::kListpack) {
+  if (!full_) {
     for (it = First(); it.Valid(); it.Next()) {
       if (range.AboveMin(it.member())) break;
     }
@@ -213,7 +213,7 @@ ZSetValue::Iterator ZSetValue::FirstInLexRange(const ZLexRange& range) const {
 ZSetValue::Iterator ZSetValue::LastInLexRange(const ZLexRange& range) const {
   if (range.IsEmpty()) return MakeTreeIterator(ZSetTree::Pos(), 0);
   Iterator it;
-  if (encoding_ == Encoding::kListpack) {
+  if (!full_) {
     for (it = Last(); it.Valid(); it.Prev()) {
       if (range.BelowMax(it.member())) break;
     }
@@ -246,8 +246,8 @@ size_t ZSetValue::CountInLexRange(const ZLexRange& range) const {
 size_t ZSetValue::RemoveRangeByRank(size_t start, size_t end) {
   OSPREY_CHECK(start <= end && end < size());
   const size_t count = end - start + 1;
-  if (encoding_ == Encoding::kListpack) {
-    lp_->DeleteRange(static_cast<int64_t>(2 * start), 2 * count);
+  if (!full_) {
+    lp_.DeleteRange(static_cast<int64_t>(2 * start), 2 * count);
   } else {
     full_->tree.EraseRange(start, count,
                            [&](double, std::string_view m) { FullEraseIndex(m); });
@@ -258,11 +258,11 @@ size_t ZSetValue::RemoveRangeByRank(size_t start, size_t end) {
 size_t ZSetValue::RemoveRangeByScore(const ZScoreRange& range) {
   const Iterator first = FirstInRange(range);
   if (!first.Valid()) return 0;
-  if (encoding_ == Encoding::kListpack) {
+  if (!full_) {
     size_t n = 0;
     for (Listpack::Entry e = first.lp_; e != nullptr; ++n) {
       if (!range.BelowMax(ListpackScore(Listpack::Get(Listpack::Next(e))))) break;
-      e = lp_->DeleteRange(e, 2);
+      e = lp_.DeleteRange(e, 2);
     }
     return n;
   }
@@ -272,12 +272,12 @@ size_t ZSetValue::RemoveRangeByScore(const ZScoreRange& range) {
 size_t ZSetValue::RemoveRangeByLex(const ZLexRange& range) {
   const Iterator first = FirstInLexRange(range);
   if (!first.Valid()) return 0;
-  if (encoding_ == Encoding::kListpack) {
+  if (!full_) {
     size_t n = 0;
     char buf[kListpackIntBufSize];
     for (Listpack::Entry e = first.lp_; e != nullptr; ++n) {
       if (!range.BelowMax(Listpack::Get(e).ToString(buf))) break;
-      e = lp_->DeleteRange(e, 2);
+      e = lp_.DeleteRange(e, 2);
     }
     return n;
   }

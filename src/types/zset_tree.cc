@@ -485,13 +485,14 @@ void ZSetTree::InsertChild(Path* path, int depth, void* child, double score, Key
 
 // ------------------------------------------------------------ erasing
 
-bool ZSetTree::Erase(double score, std::string_view member) {
-  OSPREY_CHECK(!appending_);
-  if (root_ == nullptr) return false;
-  Path path;
+// Finds (score, member) in its leaf: the leaf (with `path` to it), and the
+// element's index and offset. Null when it is not an element.
+ZSetTree::Leaf* ZSetTree::FindElement(double score, std::string_view member, Path* path,
+                                      uint32_t* index, size_t* offset) const {
+  if (root_ == nullptr) return nullptr;
   size_t left;
   Leaf* leaf = Descend(
-      [&](double s, std::string_view m) { return !ZKeyLess(score, member, s, m); }, &path, &left);
+      [&](double s, std::string_view m) { return !ZKeyLess(score, member, s, m); }, path, &left);
   size_t off = 0;
   for (uint32_t i = 0; i < leaf->count; ++i) {
     size_t size;
@@ -499,18 +500,70 @@ bool ZSetTree::Erase(double score, std::string_view member) {
     const double s = LoadScore(p);
     const std::string_view m = LoadMember(p, &size);
     if (s == score && m == member) {
-      std::memmove(leaf->data + off, leaf->data + off + size, leaf->used - off - size);
-      leaf->used -= size;
-      --leaf->count;
-      AdjustSizes(path, -1);
-      --size_;
-      RebalanceLeaf(&path, leaf);
-      return true;
+      *index = i;
+      *offset = off;
+      return leaf;
     }
-    if (ZKeyLess(score, member, s, m)) return false;
+    if (ZKeyLess(score, member, s, m)) return nullptr;
     off += size;
   }
-  return false;
+  return nullptr;
+}
+
+void ZSetTree::EraseAt(Path* path, Leaf* leaf, size_t offset) {
+  const size_t size = ElementSize(leaf->data + offset);
+  std::memmove(leaf->data + offset, leaf->data + offset + size, leaf->used - offset - size);
+  leaf->used -= size;
+  --leaf->count;
+  AdjustSizes(*path, -1);
+  --size_;
+  RebalanceLeaf(path, leaf);
+}
+
+bool ZSetTree::Erase(double score, std::string_view member) {
+  OSPREY_CHECK(!appending_);
+  Path path;
+  uint32_t index;
+  size_t offset;
+  Leaf* leaf = FindElement(score, member, &path, &index, &offset);
+  if (leaf == nullptr) return false;
+  EraseAt(&path, leaf, offset);
+  return true;
+}
+
+void ZSetTree::UpdateScore(double old_score, std::string_view member, double new_score) {
+  OSPREY_CHECK(!appending_);
+  Path path;
+  uint32_t index;
+  size_t offset;
+  Leaf* leaf = FindElement(old_score, member, &path, &index, &offset);
+  OSPREY_CHECK(leaf != nullptr);
+  // The new score keeps the element's place when it stays between its
+  // neighbours in the leaf. At a leaf's edge it may only move inwards:
+  // separators bound the leaf from outside.
+  const bool up = ZKeyLess(old_score, member, new_score, member);
+  bool in_place;
+  if (up) {
+    in_place = index + 1 < leaf->count;
+    if (in_place) {
+      size_t size;
+      const uint8_t* next = leaf->data + offset + ElementSize(leaf->data + offset);
+      in_place = ZKeyLess(new_score, member, LoadScore(next), LoadMember(next, &size));
+    }
+  } else {
+    in_place = index > 0;
+    if (in_place) {
+      size_t size;
+      const uint8_t* prev = leaf->data + OffsetOf(leaf->data, index - 1);
+      in_place = ZKeyLess(LoadScore(prev), LoadMember(prev, &size), new_score, member);
+    }
+  }
+  if (in_place) {
+    std::memcpy(leaf->data + offset, &new_score, sizeof(new_score));
+    return;
+  }
+  EraseAt(&path, leaf, offset);
+  Insert(new_score, member);
 }
 
 void ZSetTree::EraseRange(size_t first, size_t count,

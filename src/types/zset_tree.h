@@ -103,6 +103,9 @@ class ZSetTree {
   void Insert(double score, std::string_view member);
   // Removes (score, member); false when it is not an element.
   bool Erase(double score, std::string_view member);
+  // Gives (old_score, member) the score new_score, in place when its rank
+  // does not change. REQUIRES: an element; member does not view the tree.
+  void UpdateScore(double old_score, std::string_view member, double new_score);
   // Removes `count` elements from rank `first` on, showing each to
   // `on_erase` just before it goes. REQUIRES: first + count <= size().
   void EraseRange(size_t first, size_t count,
@@ -142,6 +145,10 @@ class ZSetTree {
   template <typename GoRight>
   Leaf* Descend(GoRight go_right, Path* path, size_t* left) const;
   Leaf* DescendRank(size_t rank, Path* path, size_t* index) const;
+  Leaf* FindElement(double score, std::string_view member, Path* path, uint32_t* index,
+                    size_t* offset) const;
+  // Removes the element at `offset` of `leaf`, found through `path`.
+  void EraseAt(Path* path, Leaf* leaf, size_t offset);
 
   // Splits an over-full leaf (and its halves while they are over-full);
   // `inserted` is the index of the element just added, or kNoHint.

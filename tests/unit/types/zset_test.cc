@@ -73,6 +73,37 @@ TEST(ZSetTreeTest, RandomInsertEraseKeepsOrderAndRanks) {
   }
 }
 
+TEST(ZSetTreeTest, UpdateScoreKeepsOrderInPlaceOrByMoving) {
+  std::mt19937_64 rng(9);
+  ZSetTree tree;
+  std::vector<std::pair<double, std::string>> current;
+  Model model;
+  for (int i = 0; i < 3000; ++i) {
+    current.emplace_back(static_cast<double>(rng() % 500), "m" + std::to_string(i));
+    tree.Insert(current.back().first, current.back().second);
+    model.insert(current.back());
+  }
+  for (int step = 0; step < 20000; ++step) {
+    auto& [score, member] = current[rng() % current.size()];
+    // Small steps mostly stay in place; big ones move across leaves.
+    const double next = step % 2 ? score + static_cast<double>(rng() % 3) - 1
+                                 : static_cast<double>(rng() % 500);
+    if (next == score) continue;
+    tree.UpdateScore(score, member, next);
+    model.erase({score, member});
+    score = next;
+    model.insert({score, member});
+  }
+  std::string why;
+  ASSERT_TRUE(tree.CheckInvariants(&why)) << why;
+  size_t rank = 0;
+  for (const auto& [s, m] : model) {
+    size_t r;
+    ASSERT_TRUE(tree.Rank(s, m, &r));
+    ASSERT_EQ(r, rank++);
+  }
+}
+
 TEST(ZSetTreeTest, LargeTreeGrowsAndShrinksThroughSeveralLevels) {
   std::mt19937_64 rng(11);
   ZSetTree tree;
