@@ -2,6 +2,7 @@
 // syntax), then runs the server until it is told to shut down.
 #include <unistd.h>
 
+#include <clocale>
 #include <cstdio>
 #include <cstdlib>
 
@@ -25,6 +26,8 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   using namespace osprey;
+  // SORT ... ALPHA collates with the environment's locale, as Redis does.
+  std::setlocale(LC_COLLATE, "");
   auto cmdline = server::ParseCommandLine(argc, argv);
   if (!cmdline.ok()) return Fail(std::string(cmdline.status().message()));
   if (cmdline->show_version) {

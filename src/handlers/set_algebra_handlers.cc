@@ -73,9 +73,9 @@ void InterGeneric(CommandContext& ctx, std::span<const std::string_view> keys, I
   };
   if (mode == InterMode::kCardinality) {
     uint64_t cardinality = 0;
-    // ForEach cannot stop early; past the limit each member costs one test.
-    first->ForEach([&](std::string_view m) {
-      if ((limit == 0 || cardinality < limit) && in_all(m)) ++cardinality;
+    first->ForEachWhile([&](std::string_view m) {
+      if (in_all(m)) ++cardinality;
+      return limit == 0 || cardinality < limit;
     });
     reply.Integer(static_cast<int64_t>(cardinality));
     return;

@@ -140,6 +140,25 @@ void SetValue::ForEach(const std::function<void(std::string_view)>& fn) const {
   for (size_t i = 0; i < intset_.Size(); ++i) fn(FormatMember(intset_.Get(i), buf));
 }
 
+void SetValue::ForEachWhile(const std::function<bool(std::string_view)>& fn) const {
+  if (!table_) {
+    char buf[kSetMemberBufSize];
+    for (size_t i = 0; i < intset_.Size(); ++i) {
+      if (!fn(FormatMember(intset_.Get(i), buf))) return;
+    }
+    return;
+  }
+  // A cursor walk visits every member once while the table does not change,
+  // and can stop between steps.
+  bool go = true;
+  uint64_t cursor = 0;
+  do {
+    cursor = table_->Scan(cursor, [&](Entry e) {
+      if (go) go = fn(e.key());
+    });
+  } while (go && cursor != 0);
+}
+
 uint64_t SetValue::ScanStep(uint64_t cursor,
                             const std::function<void(std::string_view)>& fn) const {
   OSPREY_CHECK(table_ != nullptr);

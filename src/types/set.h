@@ -63,6 +63,9 @@ class SetValue final : public Object {
   // Calls fn(member) for every member: in ascending order for an intset, in
   // table order otherwise. fn must not change the set.
   void ForEach(const std::function<void(std::string_view)>& fn) const;
+  // Like ForEach, but stops once fn returns false (the order may differ
+  // from ForEach's for a hash table).
+  void ForEachWhile(const std::function<bool(std::string_view)>& fn) const;
 
   // One step of SSCAN over a hash table (REQUIRES: !is_intset()): calls
   // fn(member) for the members of one cursor slot and returns the next

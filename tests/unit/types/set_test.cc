@@ -129,6 +129,22 @@ TEST(SetValueTest, ScanStepVisitsEveryMember) {
   EXPECT_EQ(seen, ref);
 }
 
+TEST(SetValueTest, ForEachWhileVisitsEachMemberOnceAndStops) {
+  for (bool ints : {true, false}) {
+    SetValue s(3);
+    for (int i = 0; i < 300; ++i) s.Add(ints ? std::to_string(i) : "w" + std::to_string(i), 512);
+    std::set<std::string> seen;
+    s.ForEachWhile([&](std::string_view m) {
+      EXPECT_TRUE(seen.emplace(m).second);
+      return true;
+    });
+    EXPECT_EQ(seen, Members(s));
+    int calls = 0;
+    s.ForEachWhile([&](std::string_view) { return ++calls < 7; });
+    EXPECT_EQ(calls, 7);
+  }
+}
+
 // Pearson's chi-square over how often each member came up.
 double ChiSquare(const std::map<std::string, int>& counts, size_t members, int draws) {
   const double expected = static_cast<double>(draws) / members;
