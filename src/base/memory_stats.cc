@@ -7,6 +7,13 @@
 #include <cstdio>
 #include <cstring>
 
+#if defined(OSPREY_SANITIZED)
+// The sanitizer runtime's allocator statistics (declared here: g++ ships
+// the runtime but not its interface headers).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+extern "C" size_t __sanitizer_get_heap_size();
+#endif
+
 namespace osprey::base {
 
 namespace {
@@ -57,6 +64,14 @@ AllocatorStats ReadAllocatorStats() {
     s.resident = ReadJemallocSize(mallctl, "stats.resident");
     return s;
   }
+#if defined(OSPREY_SANITIZED)
+  // AddressSanitizer replaces malloc, so glibc's counters stay at zero; its
+  // own allocator reports what is live and what it mapped.
+  s.allocated = __sanitizer_get_current_allocated_bytes();
+  s.active = __sanitizer_get_heap_size();
+  s.resident = s.active;
+  return s;
+#endif
   struct mallinfo2 mi = mallinfo2();
   s.allocated = mi.uordblks + mi.hblkhd;
   // glibc has no notion of active pages: count what it took from the system.

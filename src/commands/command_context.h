@@ -49,6 +49,10 @@ class EngineHooks {
   // existing list, ZADD to an existing zset...). New keys are signalled by
   // the keyspace itself.
   virtual void SignalKeyReady(keyspace::Db& db, std::string_view key) = 0;
+  // While a blocked command runs again because one of its keys became
+  // ready: that key (Redis 7.0 serves a woken client from the key that woke
+  // it, not from the first of its keys that has data). Empty otherwise.
+  virtual std::string_view ReadyKey() const { return {}; }
 };
 
 // How the command is being run.
@@ -92,6 +96,7 @@ class CommandContext {
     hooks_->BlockForKeys(keys, type, deadline_ms, timeout_reply);
   }
   void SignalKeyReady(std::string_view key) { hooks_->SignalKeyReady(*db_, key); }
+  std::string_view ready_key() const { return hooks_->ReadyKey(); }
 
   // Counts changes for save points and propagation (Redis's server.dirty).
   void AddDirty(uint64_t n = 1) { dirty_ += n; }

@@ -160,6 +160,60 @@ std::vector<FieldView> VisibleFields(const HashReadView& view) {
   return all;
 }
 
+// What HRANDFIELD draws from: a table samples itself; a listpack, or a hash
+// with hidden expired fields, is copied out once.
+struct RandFieldSource {
+  explicit RandFieldSource(const HashReadView& view)
+      : hash(view.hash),
+        sample_table(hash->encoding() == HashValue::Encoding::kTable && !view.filtering()) {
+    if (!sample_table) all = VisibleFields(view);
+  }
+  uint64_t size() const { return sample_table ? hash->Size() : all.size(); }
+  FieldView Random(std::mt19937_64& rng) const {
+    return sample_table ? hash->RandomField(rng) : all[rng() % all.size()];
+  }
+
+  HashValue* hash;
+  bool sample_table;
+  std::vector<FieldView> all;
+};
+
+// CASES 3 and 4 of HRANDFIELD: `count` distinct fields, fewer than there are.
+void ReplyDistinctFields(protocol::ReplyWriter& out, RandFieldSource& src, uint64_t count,
+                         std::mt19937_64& rng, bool with_values) {
+  const uint64_t size = src.size();
+  // CASE 3: nearly all of them: copy, then drop random ones.
+  if (count * kRandFieldSubStrategyMul > size) {
+    if (src.sample_table) src.hash->Collect(&src.all);
+    while (src.all.size() > count) {
+      const size_t victim = rng() % src.all.size();
+      src.all[victim] = src.all.back();
+      src.all.pop_back();
+    }
+    for (const FieldView& f : src.all) ReplyRandomField(out, f, with_values);
+    return;
+  }
+  // CASE 4: few out of many. A copy is sampled in one pass (the reply keeps
+  // its order, as Redis's does for a listpack); a table is drawn from until
+  // enough distinct fields came up.
+  if (!src.sample_table) {
+    uint64_t needed = count;
+    for (uint64_t i = 0; i < size && needed > 0; ++i) {
+      if (rng() % (size - i) < needed) {
+        ReplyRandomField(out, src.all[i], with_values);
+        --needed;
+      }
+    }
+    return;
+  }
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(count);
+  while (seen.size() < count) {
+    const FieldView f = src.hash->RandomField(rng);
+    if (seen.insert(f.field.s).second) ReplyRandomField(out, f, with_values);
+  }
+}
+
 // HRANDFIELD key count [WITHVALUES], with Redis's four ways of answering.
 void RandFieldWithCount(CommandContext& ctx, int64_t l, bool with_values) {
   std::string_view key = ctx.arg(1);
@@ -172,74 +226,35 @@ void RandFieldWithCount(CommandContext& ctx, int64_t l, bool with_values) {
     out.ArrayLen(0);
     return;
   }
-  std::mt19937_64& rng = ctx.keyspace().rng();
-  const bool unique = l > 0;
-  const uint64_t count = unique ? static_cast<uint64_t>(l) : 0 - static_cast<uint64_t>(l);
-  const bool pairs_flat = with_values && out.resp() == 2;
-  // The table form samples itself; a listpack (or a hash with hidden
-  // fields) is copied out once.
-  const bool sample_table = hash->encoding() == HashValue::Encoding::kTable && !view.filtering();
-  std::vector<FieldView> all;
-  if (!sample_table) all = VisibleFields(view);
-  const uint64_t size = sample_table ? hash->Size() : all.size();
+  RandFieldSource src(view);
+  const uint64_t size = src.size();
   if (size == 0) {
     out.ArrayLen(0);
     return;
   }
+  std::mt19937_64& rng = ctx.keyspace().rng();
+  const bool unique = l > 0;
+  const uint64_t count = unique ? static_cast<uint64_t>(l) : 0 - static_cast<uint64_t>(l);
+  const bool pairs_flat = with_values && out.resp() == 2;
 
   // CASE 1: a negative count (repetitions allowed), or just one field.
   if (!unique || count == 1) {
     out.ArrayLen(pairs_flat ? count * 2 : count);
-    for (uint64_t i = 0; i < count; ++i) {
-      ReplyRandomField(out, sample_table ? hash->RandomField(rng) : all[rng() % size],
-                       with_values);
-    }
+    for (uint64_t i = 0; i < count; ++i) ReplyRandomField(out, src.Random(rng), with_values);
     return;
   }
   const uint64_t reply_size = count < size ? count : size;
   out.ArrayLen(pairs_flat ? reply_size * 2 : reply_size);
-
   // CASE 2: at least as many as there are: the whole hash.
   if (count >= size) {
-    if (sample_table) {
+    if (src.sample_table) {
       hash->ForEach([&](const FieldView& f) { ReplyRandomField(out, f, with_values); });
     } else {
-      for (const FieldView& f : all) ReplyRandomField(out, f, with_values);
+      for (const FieldView& f : src.all) ReplyRandomField(out, f, with_values);
     }
     return;
   }
-
-  // CASE 3: nearly all of them: copy, then drop random ones.
-  if (count * kRandFieldSubStrategyMul > size) {
-    if (sample_table) hash->Collect(&all);
-    while (all.size() > count) {
-      const size_t victim = rng() % all.size();
-      all[victim] = all.back();
-      all.pop_back();
-    }
-    for (const FieldView& f : all) ReplyRandomField(out, f, with_values);
-    return;
-  }
-
-  // CASE 4: few out of many. A listpack is sampled in one pass (the reply
-  // keeps its order, as Redis's does); a table is drawn from until enough
-  // distinct fields came up.
-  if (!sample_table) {
-    uint64_t needed = count;
-    for (uint64_t i = 0; i < size && needed > 0; ++i) {
-      if (rng() % (size - i) < needed) {
-        ReplyRandomField(out, all[i], with_values);
-        --needed;
-      }
-    }
-    return;
-  }
-  std::unordered_set<std::string_view> seen;
-  seen.reserve(count);
-  while (seen.size() < count) {
-    const FieldView f = hash->RandomField(rng);
-    if (seen.insert(f.field.s).second) ReplyRandomField(out, f, with_values);
-  }
+  ReplyDistinctFields(out, src, count, rng, with_values);
 }
 
 // ------------------------------------------------------------------- HSCAN

@@ -85,8 +85,7 @@ HashValue* LookupOrCreateHash(CommandContext& ctx, std::string_view key) {
 
 void DeleteHashKey(CommandContext& ctx, std::string_view key) {
   Db& db = ctx.db();
-  db.field_expiry().Remove(key);
-  db.Erase(db.table().Find(key));
+  db.Erase(db.table().Find(key));  // takes the field-expiry entry along
 }
 
 size_t HashReadView::Count() const {

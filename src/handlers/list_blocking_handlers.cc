@@ -102,27 +102,40 @@ void BlockingMove(CommandContext& ctx, ListWhere from, ListWhere to, int64_t dea
                    commands::BlockTimeoutReply::kNullBulk);
 }
 
+enum class PopResult { kServed, kWrongType, kNothing };
+
+// Pops from `key` when it holds a non-empty list (replying as BlockingPop
+// says).
+PopResult PopFromKey(CommandContext& ctx, std::string_view key, ListWhere where, int64_t count) {
+  bool wrongtype;
+  ListValue* list = FindListForWrite(ctx, key, &wrongtype);
+  if (wrongtype) return PopResult::kWrongType;
+  if (list == nullptr || list->empty()) return PopResult::kNothing;
+  if (count != -1) {
+    PopRangeAndReplyWithKey(ctx, key, list, where, count);
+    return PopResult::kServed;
+  }
+  ctx.reply().ArrayLen(2);
+  ctx.reply().Bulk(key);
+  ReplyElement(ctx, list->Peek(EndOf(where)));
+  list->Pop(EndOf(where));
+  ListElementsRemoved(ctx, key, where, list, 1);
+  return PopResult::kServed;
+}
+
 // BLPOP/BRPOP (count -1: one element, replied [key, element]) and BLMPOP
-// (count > 0: replied [key, [elements]]). The timeout is read first.
+// (count > 0: replied [key, [elements]]). The timeout is read first. A
+// client woken by one of its keys is served from that key, as Redis 7.0
+// serves it, whatever the order of its keys.
 void BlockingPop(CommandContext& ctx, std::span<const std::string_view> keys, ListWhere where,
                  size_t timeout_index, int64_t count) {
   int64_t deadline_ms;
   if (!commands::GetBlockingDeadline(ctx, ctx.arg(timeout_index), &deadline_ms)) return;
+  const std::string_view ready = ctx.ready_key();
+  if (!ready.empty() && PopFromKey(ctx, ready, where, count) != PopResult::kNothing) return;
   for (std::string_view key : keys) {
-    bool wrongtype;
-    ListValue* list = FindListForWrite(ctx, key, &wrongtype);
-    if (wrongtype) return;
-    if (list == nullptr || list->empty()) continue;
-    if (count != -1) {
-      PopRangeAndReplyWithKey(ctx, key, list, where, count);
-      return;
-    }
-    ctx.reply().ArrayLen(2);
-    ctx.reply().Bulk(key);
-    ReplyElement(ctx, list->Peek(EndOf(where)));
-    list->Pop(EndOf(where));
-    ListElementsRemoved(ctx, key, where, list, 1);
-    return;
+    if (!ready.empty() && key == ready) continue;
+    if (PopFromKey(ctx, key, where, count) != PopResult::kNothing) return;
   }
   if (!ctx.may_block()) {
     ctx.reply().NullArray();

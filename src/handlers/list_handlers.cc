@@ -352,9 +352,12 @@ void LTrimCommand(CommandContext& ctx) {
 void LPosCommand(CommandContext& ctx) {
   LPosOptions opt;
   if (!ParseLPosOptions(ctx, &opt)) return;
+  // A negative rank searches from the tail. Redis negates it in wrapping
+  // arithmetic, so INT64_MIN stays negative: every match then qualifies
+  // and COUNT never stops the search. Keep that.
   const bool forward = opt.rank > 0;
-  // -rank of INT64_MIN does not fit; as a match count it is unreachable anyway.
-  const uint64_t rank = forward ? static_cast<uint64_t>(opt.rank) : 0 - static_cast<uint64_t>(opt.rank);
+  const int64_t rank =
+      forward ? opt.rank : static_cast<int64_t>(0 - static_cast<uint64_t>(opt.rank));
   bool wrongtype;
   ListValue* list = FindListForRead(ctx, ctx.arg(1), &wrongtype);
   if (wrongtype) return;
@@ -374,7 +377,7 @@ void LPosCommand(CommandContext& ctx) {
   ListElement e;
   int64_t index = 0;
   int64_t match_index = -1;
-  uint64_t matches = 0;
+  int64_t matches = 0;
   size_t emitted = 0;
   while ((opt.maxlen == 0 || index < opt.maxlen) && it.Next(&e)) {
     if (e.is_int ? e.Equals(element) : e.s == element) {
@@ -384,7 +387,9 @@ void LPosCommand(CommandContext& ctx) {
         if (opt.count == -1) break;
         ++emitted;
         ctx.reply().Integer(match_index);
-        if (opt.count != 0 && matches - rank + 1 >= static_cast<uint64_t>(opt.count)) break;
+        const auto past_rank = static_cast<int64_t>(static_cast<uint64_t>(matches) -
+                                                    static_cast<uint64_t>(rank) + 1);
+        if (opt.count != 0 && past_rank >= opt.count) break;
       }
     }
     ++index;

@@ -8,7 +8,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "commands/arg_parser.h"
 #include "commands/command_context.h"
@@ -91,13 +90,23 @@ void PopGeneric(CommandContext& ctx, std::span<const std::string_view> keys, ZSe
 }
 
 // BZPOPMIN, BZPOPMAX, BZMPOP: pops from the first non-empty key, else
-// blocks on all of them.
+// blocks on all of them. A client woken by one of its keys is served from
+// that key, as Redis 7.0 serves it, whatever the order of its keys.
 void BlockingPopGeneric(CommandContext& ctx, std::span<const std::string_view> keys,
                         ZSetEnd end, std::string_view timeout, int64_t count,
                         const PopReply& how) {
   int64_t deadline_ms;
   if (!commands::GetBlockingDeadline(ctx, timeout, &deadline_ms)) return;
+  const std::string_view ready = ctx.ready_key();
+  if (!ready.empty()) {
+    const keyspace::Entry e = ctx.db().LookupWrite(ready);
+    if (e && e.type() == types::ValueType::kZSet) {
+      PopGeneric(ctx, std::span<const std::string_view>(&ready, 1), end, count, how);
+      return;
+    }
+  }
   for (std::string_view key : keys) {
+    if (key == ready) continue;
     ZSetValue* z = nullptr;
     const ZSetLookup found = FindZSet(ctx, key, keyspace::kLookupWrite, &z);
     if (found == ZSetLookup::kWrongType) return;

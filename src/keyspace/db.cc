@@ -40,7 +40,7 @@ bool Db::HandleExpired(Entry e, uint32_t flags) {
   }
   if (flags & kLookupNoExpire) return true;
   std::string key(e.key());
-  table_.Erase(e);
+  Erase(e);
   ++keyspace_->stats().expired_keys;
   if (KeyspaceListener* l = keyspace_->listener()) l->OnKeyExpired(index_, key);
   return true;
@@ -93,10 +93,19 @@ Entry Db::Set(std::string_view key, const ValueSpec& value, bool keep_ttl) {
   return e;
 }
 
+void Db::Erase(Entry e, bool free_value) {
+  // A hash leaving under this name takes its field-expiry entry along (one
+  // moving elsewhere is scheduled again by Add).
+  if (field_expiry_.size() > 0 && e.type() == types::ValueType::kHash) {
+    field_expiry_.Remove(e.key());
+  }
+  table_.Erase(e, free_value);
+}
+
 bool Db::Delete(std::string_view key) {
   Entry e = Lookup(key, kLookupWrite | kLookupNoTouch);
   if (!e) return false;
-  table_.Erase(e);
+  Erase(e);
   return true;
 }
 

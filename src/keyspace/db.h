@@ -55,7 +55,7 @@ class Db {
   // Removes `key` if present; returns whether it was.
   bool Delete(std::string_view key);
   // Removes `e`; see KeyTable::Erase for `free_value`.
-  void Erase(Entry e, bool free_value = true) { table_.Erase(e, free_value); }
+  void Erase(Entry e, bool free_value = true);
   // Removes every key.
   void Clear() {
     table_.Clear();

@@ -129,7 +129,9 @@ void BlockingManager::ServeReady() {
         // A client waiting for another type is not served by this key
         // (Redis 7.0 keeps it waiting).
         if (e.type() != st->second->type) continue;
+        serving_key_ = key;
         Rerun(c);
+        serving_key_.clear();
       }
     }
   }

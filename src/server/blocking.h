@@ -64,6 +64,8 @@ class BlockingManager {
   std::vector<Client*> TakeResumed();
 
   bool IsBlocked(const Client* c) const { return states_.count(c) != 0; }
+  // The key whose readiness is being served right now (empty otherwise).
+  std::string_view serving_key() const { return serving_key_; }
   size_t blocked_clients() const { return states_.size(); }
   size_t blocked_keys() const { return waiters_.size(); }
 
@@ -93,6 +95,7 @@ class BlockingManager {
   std::vector<Client*> resumed_;
   Client* rerunning_ = nullptr;  // the client whose command is running again
   bool reblocked_ = false;        // ...and it blocked once more
+  std::string serving_key_;       // the ready key behind that run
 };
 
 }  // namespace osprey::server

@@ -34,6 +34,7 @@
 #include "server/handler_replies.h"
 #include "server/server.h"
 #include "server/server_context.h"
+#include "types/list.h"
 
 namespace osprey::server {
 
@@ -98,12 +99,25 @@ void DebugObject(CommandContext& ctx) {
   const bool shared = e.kind() == ValueKind::kInt && e.int_value() >= 0 &&
                       e.int_value() < kSharedIntegerCount && ctx.config().shared_integers;
   const int64_t idle_s = keyspace::LruIdleMillis(e.clock(), ctx.now_ms()) / 1000;
-  char line[256];
-  std::snprintf(line, sizeof(line),
-                "Value at:%p refcount:%" PRId64 " encoding:%.*s serializedlength:%zu lru:%u "
-                "lru_seconds_idle:%" PRId64,
-                where, shared ? kSharedRefcount : int64_t{1}, static_cast<int>(encoding.size()),
-                encoding.data(), serialized, e.clock(), idle_s);
+  char line[512];
+  int n = std::snprintf(line, sizeof(line),
+                        "Value at:%p refcount:%" PRId64
+                        " encoding:%.*s serializedlength:%zu lru:%u lru_seconds_idle:%" PRId64,
+                        where, shared ? kSharedRefcount : int64_t{1},
+                        static_cast<int>(encoding.size()), encoding.data(), serialized, e.clock(),
+                        idle_s);
+  if (e.type() == types::ValueType::kList) {
+    // Redis adds the quicklist's shape.
+    const auto& list = static_cast<const types::ListValue&>(*e.object());
+    size_t uncompressed = 0;
+    for (size_t i = 0; i < list.node_count(); ++i) uncompressed += list.node_info(i).bytes;
+    std::snprintf(line + n, sizeof(line) - static_cast<size_t>(n),
+                  " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:%d"
+                  " ql_uncompressed_size:%zu",
+                  list.node_count(),
+                  static_cast<double>(list.size()) / static_cast<double>(list.node_count()),
+                  list.fill(), list.compress_depth() != 0 ? 1 : 0, uncompressed);
+  }
   ctx.reply().SimpleString(line);
 }
 
@@ -298,8 +312,24 @@ void DebugListpack(CommandContext& ctx) {
   DebugPrintEncoding(ctx, "listpack", "ERR Not a listpack encoded object.");
 }
 
+// Prints the list's nodes to stdout, as Redis prints its quicklist.
 void DebugQuicklist(CommandContext& ctx) {
-  DebugPrintEncoding(ctx, "quicklist", "ERR Not a quicklist encoded object.");
+  Entry e = FindOrReply(ctx);
+  if (!e) return;
+  if (e.type() != types::ValueType::kList) {
+    ctx.reply().Error("ERR Not a quicklist encoded object.");
+    return;
+  }
+  const auto& list = static_cast<const types::ListValue&>(*e.object());
+  std::printf("{count : %zu}\n{len : %zu}\n{fill : %d}\n{compress : %d}\n", list.size(),
+              list.node_count(), list.fill(), list.compress_depth());
+  for (size_t i = 0; i < list.node_count(); ++i) {
+    const types::ListValue::NodeInfo n = list.node_info(i);
+    std::printf("{node %zu}\n{container : %s}\n{count : %zu}\n{bytes : %zu}\n{compressed : %d}\n",
+                i, n.plain ? "PLAIN" : "PACKED", n.count, n.bytes, n.compressed ? 1 : 0);
+  }
+  std::fflush(stdout);
+  ctx.reply().SimpleString("Quicklist structure printed on stdout");
 }
 
 void DebugHtStats(CommandContext& ctx) {

@@ -140,6 +140,7 @@ class Server final : public commands::EngineHooks,
   void SignalKeyReady(keyspace::Db& db, std::string_view key) override {
     blocking_.SignalReady(db.index(), key);
   }
+  std::string_view ReadyKey() const override { return blocking_.serving_key(); }
   // --- keyspace::KeyspaceListener ---
   void OnKeyExpired(int db, std::string_view key) override;
   void OnKeyMiss(int db, std::string_view key) override;

@@ -71,6 +71,44 @@ void AppendScalar(Listpack& lp, const HashScalar& v) {
   }
 }
 
+// Frees a listpack buffer taken out of a Listpack with Release().
+void FreeListpack(uint8_t* buf) {
+  Listpack owner = Listpack::Adopt(buf);
+}
+
+// The element naming `field` in a listpack of pairs (stride 2) or triples.
+Listpack::Entry FindField(const Listpack& lp, std::string_view field, size_t stride) {
+  return lp.Find(lp.First(), field, static_cast<uint32_t>(stride - 1));
+}
+
+// Inserts a field, value, expire triple at its place in expire order: before
+// the first triple that expires no earlier or has no time.
+void InsertTriple(Listpack& lp, std::string_view field, std::string_view value,
+                  int64_t expire_ms) {
+  Listpack::Entry at = nullptr;
+  if (expire_ms != kNoFieldExpire) {
+    for (Listpack::Entry p = lp.First(); p != nullptr;) {
+      Listpack::Entry t = Listpack::Next(Listpack::Next(p));
+      const int64_t e = ExpireOfTtlElement(t);
+      if (e == kNoFieldExpire || e >= expire_ms) {
+        at = p;
+        break;
+      }
+      p = Listpack::Next(t);
+    }
+  }
+  const int64_t stored = expire_ms == kNoFieldExpire ? 0 : expire_ms;
+  if (at == nullptr) {
+    lp.Append(field);
+    lp.Append(value);
+    lp.AppendInt(stored);
+    return;
+  }
+  Listpack::Entry p = lp.Insert(at, Listpack::Where::kBefore, field);
+  p = lp.Insert(p, Listpack::Where::kAfter, value);
+  lp.InsertInt(p, Listpack::Where::kAfter, stored);
+}
+
 }  // namespace
 
 // The "hashtable" form. Between full passes the earliest expire time is only
@@ -90,11 +128,53 @@ struct HashValue::Table {
   size_t walk_buckets = 0;
 };
 
-HashValue::HashValue() = default;
-HashValue::~HashValue() = default;
+// A listpack-encoded hash's buffer as a Listpack for the length of one
+// operation; the buffer (moved, if the operation grew or shrank it) goes back
+// into rep_ when the ref ends. While a ref that changes the listpack is
+// alive, no other ref to the same hash may exist: each public operation
+// takes one and hands the Listpack to the helpers it calls.
+class HashValue::ListpackRef {
+ public:
+  explicit ListpackRef(const HashValue* hash)
+      : hash_(const_cast<HashValue*>(hash)), lp_(Listpack::Adopt(hash->listpack_buffer())) {}
+  ~ListpackRef() {
+    uint8_t* buf = lp_.Release();
+    if (buf != hash_->listpack_buffer()) hash_->SetRep(buf, hash_->encoding());
+  }
+  ListpackRef(const ListpackRef&) = delete;
+  ListpackRef& operator=(const ListpackRef&) = delete;
+
+  Listpack& operator*() { return lp_; }
+  Listpack* operator->() { return &lp_; }
+
+ private:
+  HashValue* hash_;
+  Listpack lp_;
+};
+
+HashValue::HashValue() { SetRep(Listpack().Release(), Encoding::kListpack); }
+
+HashValue::~HashValue() {
+  if (encoding() == Encoding::kTable) {
+    delete table();
+  } else {
+    FreeListpack(listpack_buffer());
+  }
+}
+
+void HashValue::SetRep(const void* p, Encoding e) {
+  const auto bits = reinterpret_cast<uintptr_t>(p);
+  OSPREY_CHECK((bits & kEncodingBits) == 0);
+  rep_ = bits | static_cast<uintptr_t>(e);
+}
+
+void HashValue::ReplaceListpack(Listpack lp, Encoding e) {
+  FreeListpack(listpack_buffer());
+  SetRep(lp.Release(), e);
+}
 
 std::string_view HashValue::EncodingName() const {
-  switch (encoding_) {
+  switch (encoding()) {
     case Encoding::kListpack: return "listpack";
     case Encoding::kListpackEx: return "listpackex";
     case Encoding::kTable: return "hashtable";
@@ -103,40 +183,44 @@ std::string_view HashValue::EncodingName() const {
 }
 
 size_t HashValue::Size() const {
-  if (encoding_ == Encoding::kTable) return table_->table.size();
-  return lp_.Size() / Stride();
+  if (encoding() == Encoding::kTable) return table()->table.size();
+  ListpackRef lp(this);
+  return lp->Size() / Stride();
 }
 
 size_t HashValue::MemoryUsage() const {
-  if (encoding_ != Encoding::kTable) return sizeof(*this) + lp_.AllocatedSize();
-  return sizeof(*this) + sizeof(Table) + table_->table.TableMemory() + table_->heap_bytes;
+  if (encoding() == Encoding::kTable) {
+    return sizeof(*this) + sizeof(Table) + table()->table.TableMemory() + table()->heap_bytes;
+  }
+  ListpackRef lp(this);
+  return sizeof(*this) + lp->AllocatedSize();
 }
 
 std::unique_ptr<Object> HashValue::Clone() const {
   auto copy = std::make_unique<HashValue>();
-  copy->encoding_ = encoding_;
-  if (encoding_ != Encoding::kTable) {
-    copy->lp_ = lp_.Clone();
+  if (encoding() != Encoding::kTable) {
+    ListpackRef lp(this);
+    copy->ReplaceListpack(lp->Clone(), encoding());
     return copy;
   }
-  Listpack unused = std::move(copy->lp_);
-  copy->table_ = std::make_unique<Table>(base::RandomSeed());
-  Table& t = *copy->table_;
-  table_->table.ForEach([&t](Entry e) {
+  auto t = std::make_unique<Table>(base::RandomSeed());
+  table()->table.ForEach([&t](Entry e) {
     const FieldView f = ViewOf(e);
-    const ValueSpec spec = TableValue(f.value, &t.heap_bytes);
-    Entry added = t.table.Insert(f.field.s, t.table.Hash(f.field.s), spec, f.expire_ms, 0);
-    if (added.key_on_heap()) t.heap_bytes += added.heap_key()->AllocatedSize();
+    const ValueSpec spec = TableValue(f.value, &t->heap_bytes);
+    Entry added = t->table.Insert(f.field.s, t->table.Hash(f.field.s), spec, f.expire_ms, 0);
+    if (added.key_on_heap()) t->heap_bytes += added.heap_key()->AllocatedSize();
   });
-  t.next_expire = table_->next_expire;
-  t.walk_buckets = t.table.bucket_count();
+  t->next_expire = table()->next_expire;
+  t->walk_buckets = t->table.bucket_count();
+  FreeListpack(copy->listpack_buffer());
+  copy->SetRep(t.release(), Encoding::kTable);
   return copy;
 }
 
 // ------------------------------------------------------------ conversion
 
 void HashValue::ConvertToTable() {
-  if (encoding_ == Encoding::kTable) return;
+  if (encoding() == Encoding::kTable) return;
   auto t = std::make_unique<Table>(base::RandomSeed());
   char buf[kListpackIntBufSize];
   ForEach([&](const FieldView& f) {
@@ -147,14 +231,13 @@ void HashValue::ConvertToTable() {
   });
   t->next_expire = NextExpireBound();
   t->walk_buckets = t->table.bucket_count();
-  table_ = std::move(t);
-  Listpack released = std::move(lp_);
-  encoding_ = Encoding::kTable;
+  FreeListpack(listpack_buffer());
+  SetRep(t.release(), Encoding::kTable);
 }
 
 void HashValue::ConvertForInput(std::span<const std::string_view> args,
                                 const HashLimits& limits) {
-  if (encoding_ == Encoding::kTable) return;
+  if (encoding() == Encoding::kTable) return;
   size_t sum = 0;
   for (std::string_view a : args) {
     if (a.size() > limits.max_listpack_value) {
@@ -163,53 +246,58 @@ void HashValue::ConvertForInput(std::span<const std::string_view> args,
     }
     sum += a.size();
   }
-  if (!lp_.SafeToAdd(sum)) ConvertToTable();
+  bool safe;
+  {
+    ListpackRef lp(this);
+    safe = lp->SafeToAdd(sum);
+  }
+  if (!safe) ConvertToTable();
 }
 
 void HashValue::EnableFieldExpiry() {
-  if (encoding_ != Encoding::kListpack) return;
+  if (encoding() != Encoding::kListpack) return;
   Listpack ex;
-  for (Listpack::Entry p = lp_.First(); p != nullptr;) {
-    AppendScalar(ex, Listpack::Get(p));
-    p = Listpack::Next(p);
-    AppendScalar(ex, Listpack::Get(p));
-    p = Listpack::Next(p);
-    ex.AppendInt(0);
+  {
+    ListpackRef lp(this);
+    for (Listpack::Entry p = lp->First(); p != nullptr;) {
+      AppendScalar(ex, Listpack::Get(p));
+      p = Listpack::Next(p);
+      AppendScalar(ex, Listpack::Get(p));
+      p = Listpack::Next(p);
+      ex.AppendInt(0);
+    }
   }
-  lp_ = std::move(ex);
-  encoding_ = Encoding::kListpackEx;
+  ReplaceListpack(std::move(ex), Encoding::kListpackEx);
 }
 
 // ------------------------------------------------------------ reads
 
-Listpack::Entry HashValue::FindInListpack(std::string_view field) const {
-  return lp_.Find(lp_.First(), field, static_cast<uint32_t>(Stride() - 1));
-}
-
 bool HashValue::Find(std::string_view field, FieldView* out) const {
-  if (encoding_ == Encoding::kTable) {
-    Entry e = table_->table.Find(field);
+  if (encoding() == Encoding::kTable) {
+    Entry e = table()->table.Find(field);
     if (!e) return false;
     *out = ViewOf(e);
     return true;
   }
-  Listpack::Entry p = FindInListpack(field);
+  ListpackRef lp(this);
+  Listpack::Entry p = FindField(*lp, field, Stride());
   if (p == nullptr) return false;
   out->field = Listpack::Get(p);
   p = Listpack::Next(p);
   out->value = Listpack::Get(p);
-  out->expire_ms =
-      encoding_ == Encoding::kListpackEx ? ExpireOfTtlElement(Listpack::Next(p)) : kNoFieldExpire;
+  out->expire_ms = encoding() == Encoding::kListpackEx ? ExpireOfTtlElement(Listpack::Next(p))
+                                                       : kNoFieldExpire;
   return true;
 }
 
 void HashValue::ForEach(const std::function<void(const FieldView&)>& fn) const {
-  if (encoding_ == Encoding::kTable) {
-    table_->table.ForEach([&fn](Entry e) { fn(ViewOf(e)); });
+  if (encoding() == Encoding::kTable) {
+    table()->table.ForEach([&fn](Entry e) { fn(ViewOf(e)); });
     return;
   }
-  const bool ex = encoding_ == Encoding::kListpackEx;
-  for (Listpack::Entry p = lp_.First(); p != nullptr;) {
+  const bool ex = encoding() == Encoding::kListpackEx;
+  ListpackRef lp(this);
+  for (Listpack::Entry p = lp->First(); p != nullptr;) {
     FieldView f;
     f.field = Listpack::Get(p);
     p = Listpack::Next(p);
@@ -230,20 +318,20 @@ void HashValue::Collect(std::vector<FieldView>* out) const {
 
 uint64_t HashValue::ScanTable(uint64_t cursor,
                               const std::function<void(const FieldView&)>& fn) const {
-  OSPREY_CHECK(encoding_ == Encoding::kTable);
-  return table_->table.Scan(cursor, [&fn](Entry e) { fn(ViewOf(e)); });
+  OSPREY_CHECK(encoding() == Encoding::kTable);
+  return table()->table.Scan(cursor, [&fn](Entry e) { fn(ViewOf(e)); });
 }
 
 HashValue::FieldView HashValue::RandomField(std::mt19937_64& rng) const {
-  if (encoding_ == Encoding::kTable) return ViewOf(table_->table.FairRandomEntry(rng));
-  const size_t n = Size();
-  const auto index = static_cast<int64_t>((rng() % n) * Stride());
-  Listpack::Entry p = lp_.Seek(index);
+  if (encoding() == Encoding::kTable) return ViewOf(table()->table.FairRandomEntry(rng));
+  ListpackRef lp(this);
+  const size_t n = lp->Size() / Stride();
+  Listpack::Entry p = lp->Seek(static_cast<int64_t>((rng() % n) * Stride()));
   FieldView f;
   f.field = Listpack::Get(p);
   p = Listpack::Next(p);
   f.value = Listpack::Get(p);
-  if (encoding_ == Encoding::kListpackEx) f.expire_ms = ExpireOfTtlElement(Listpack::Next(p));
+  if (encoding() == Encoding::kListpackEx) f.expire_ms = ExpireOfTtlElement(Listpack::Next(p));
   return f;
 }
 
@@ -251,74 +339,53 @@ HashValue::FieldView HashValue::RandomField(std::mt19937_64& rng) const {
 
 bool HashValue::Set(std::string_view field, std::string_view value, const HashLimits& limits,
                     KeepTtl keep_ttl) {
-  if (encoding_ != Encoding::kTable) {
-    if (field.size() > limits.max_listpack_value || value.size() > limits.max_listpack_value ||
-        !lp_.SafeToAdd(field.size() + value.size())) {
-      ConvertToTable();
-    } else {
+  if (encoding() != Encoding::kTable) {
+    bool fits = field.size() <= limits.max_listpack_value &&
+                value.size() <= limits.max_listpack_value;
+    if (fits) {
+      ListpackRef lp(this);
+      fits = lp->SafeToAdd(field.size() + value.size());
+    }
+    if (fits) {
       const bool added = SetInListpack(field, value, keep_ttl);
       // Checked on updates too: a lowered limit converts at the next write.
       if (Size() > limits.max_listpack_entries) ConvertToTable();
       return added;
     }
+    ConvertToTable();
   }
   return SetInTable(field, value, keep_ttl);
 }
 
-void HashValue::InsertTriple(std::string_view field, std::string_view value, int64_t expire_ms) {
-  Listpack::Entry at = nullptr;
-  if (expire_ms != kNoFieldExpire) {
-    // Before the first triple that expires no earlier, or has no time.
-    for (Listpack::Entry p = lp_.First(); p != nullptr;) {
-      Listpack::Entry t = Listpack::Next(Listpack::Next(p));
-      const int64_t e = ExpireOfTtlElement(t);
-      if (e == kNoFieldExpire || e >= expire_ms) {
-        at = p;
-        break;
-      }
-      p = Listpack::Next(t);
-    }
-  }
-  const int64_t stored = expire_ms == kNoFieldExpire ? 0 : expire_ms;
-  if (at == nullptr) {
-    lp_.Append(field);
-    lp_.Append(value);
-    lp_.AppendInt(stored);
-    return;
-  }
-  Listpack::Entry p = lp_.Insert(at, Listpack::Where::kBefore, field);
-  p = lp_.Insert(p, Listpack::Where::kAfter, value);
-  lp_.InsertInt(p, Listpack::Where::kAfter, stored);
-}
-
 bool HashValue::SetInListpack(std::string_view field, std::string_view value, KeepTtl keep_ttl) {
-  Listpack::Entry f = FindInListpack(field);
-  if (encoding_ == Encoding::kListpack) {
+  ListpackRef lp(this);
+  Listpack::Entry f = FindField(*lp, field, Stride());
+  if (encoding() == Encoding::kListpack) {
     if (f != nullptr) {
-      lp_.Replace(Listpack::Next(f), value);
+      lp->Replace(Listpack::Next(f), value);
       return false;
     }
-    lp_.Append(field);
-    lp_.Append(value);
+    lp->Append(field);
+    lp->Append(value);
     return true;
   }
   if (f == nullptr) {
-    InsertTriple(field, value, kNoFieldExpire);
+    InsertTriple(*lp, field, value, kNoFieldExpire);
     return true;
   }
   Listpack::Entry v = Listpack::Next(f);
   if (keep_ttl == KeepTtl::kYes || ExpireOfTtlElement(Listpack::Next(v)) == kNoFieldExpire) {
-    lp_.Replace(v, value);
+    lp->Replace(v, value);
   } else {
     // Losing its time moves the field behind those that have one.
-    lp_.DeleteRange(f, 3);
-    InsertTriple(field, value, kNoFieldExpire);
+    lp->DeleteRange(f, 3);
+    InsertTriple(*lp, field, value, kNoFieldExpire);
   }
   return false;
 }
 
 bool HashValue::SetInTable(std::string_view field, std::string_view value, KeepTtl keep_ttl) {
-  Table& t = *table_;
+  Table& t = *table();
   const uint64_t hash = t.table.Hash(field);
   Entry e = t.table.Find(field, hash);
   if (e) {
@@ -333,20 +400,21 @@ bool HashValue::SetInTable(std::string_view field, std::string_view value, KeepT
 }
 
 void HashValue::EraseFromTable(Entry e) {
-  table_->heap_bytes -= HeapPartsOf(e);
-  table_->table.Erase(e);
+  table()->heap_bytes -= HeapPartsOf(e);
+  table()->table.Erase(e);
 }
 
 bool HashValue::Delete(std::string_view field) {
-  if (encoding_ == Encoding::kTable) {
-    Entry e = table_->table.Find(field);
+  if (encoding() == Encoding::kTable) {
+    Entry e = table()->table.Find(field);
     if (!e) return false;
     EraseFromTable(e);
     return true;
   }
-  Listpack::Entry f = FindInListpack(field);
+  ListpackRef lp(this);
+  Listpack::Entry f = FindField(*lp, field, Stride());
   if (f == nullptr) return false;
-  lp_.DeleteRange(f, Stride());
+  lp->DeleteRange(f, Stride());
   return true;
 }
 
@@ -354,60 +422,55 @@ bool HashValue::Delete(std::string_view field) {
 
 bool HashValue::SetFieldExpire(std::string_view field, int64_t ms) {
   if (ms != kNoFieldExpire) EnableFieldExpiry();
-  switch (encoding_) {
-    case Encoding::kListpack:
-      return FindInListpack(field) != nullptr;
-    case Encoding::kListpackEx: {
-      Listpack::Entry f = FindInListpack(field);
-      if (f == nullptr) return false;
-      Listpack::Entry v = Listpack::Next(f);
-      const int64_t old = ExpireOfTtlElement(Listpack::Next(v));
-      if (old == ms) return true;
-      // The triple moves to its place in expire order; copy it out first.
-      char fbuf[kListpackIntBufSize];
-      char vbuf[kListpackIntBufSize];
-      const std::string name(Listpack::Get(f).ToString(fbuf));
-      const std::string value(Listpack::Get(v).ToString(vbuf));
-      lp_.DeleteRange(f, 3);
-      InsertTriple(name, value, ms);
-      return true;
+  if (encoding() == Encoding::kTable) {
+    Table& t = *table();
+    Entry e = t.table.Find(field);
+    if (!e) return false;
+    t.table.SetExpire(e, ms);
+    if (ms != kNoFieldExpire) {
+      t.next_expire = EarlierExpire(t.next_expire, ms);
+      t.walk_min = EarlierExpire(t.walk_min, ms);
     }
-    case Encoding::kTable: {
-      Table& t = *table_;
-      Entry e = t.table.Find(field);
-      if (!e) return false;
-      t.table.SetExpire(e, ms);
-      if (ms != kNoFieldExpire) {
-        t.next_expire = EarlierExpire(t.next_expire, ms);
-        t.walk_min = EarlierExpire(t.walk_min, ms);
-      }
-      return true;
-    }
+    return true;
   }
-  return false;
+  ListpackRef lp(this);
+  Listpack::Entry f = FindField(*lp, field, Stride());
+  if (f == nullptr) return false;
+  if (encoding() == Encoding::kListpack) return true;  // no time to remove
+  Listpack::Entry v = Listpack::Next(f);
+  if (ExpireOfTtlElement(Listpack::Next(v)) == ms) return true;
+  // The triple moves to its place in expire order; copy it out first.
+  char fbuf[kListpackIntBufSize];
+  char vbuf[kListpackIntBufSize];
+  const std::string name(Listpack::Get(f).ToString(fbuf));
+  const std::string value(Listpack::Get(v).ToString(vbuf));
+  lp->DeleteRange(f, 3);
+  InsertTriple(*lp, name, value, ms);
+  return true;
 }
 
 int64_t HashValue::NextExpireBound() const {
-  switch (encoding_) {
+  switch (encoding()) {
     case Encoding::kListpack:
       return kNoFieldExpire;
     case Encoding::kListpackEx: {
-      Listpack::Entry t = lp_.Seek(2);
+      ListpackRef lp(this);
+      Listpack::Entry t = lp->Seek(2);
       return t == nullptr ? kNoFieldExpire : ExpireOfTtlElement(t);
     }
     case Encoding::kTable:
-      return table_->table.expires_count() == 0 ? kNoFieldExpire : table_->next_expire;
+      return table()->table.expires_count() == 0 ? kNoFieldExpire : table()->next_expire;
   }
   return kNoFieldExpire;
 }
 
 size_t HashValue::RemoveExpired(int64_t now,
                                 const std::function<void(std::string_view)>& on_removed) {
-  if (encoding_ == Encoding::kListpack) return 0;
-  if (encoding_ == Encoding::kTable) {
+  if (encoding() == Encoding::kListpack) return 0;
+  if (encoding() == Encoding::kTable) {
     // One pass from bucket 0 sees every field (the merges a shrinking
     // table makes come after the walk), so its bound is exact.
-    Table& t = *table_;
+    Table& t = *table();
     t.walk_cursor = 0;
     t.walk_min = kNoFieldExpire;
     bool wrapped = false;
@@ -418,23 +481,24 @@ size_t HashValue::RemoveExpired(int64_t now,
     return removed;
   }
   // Expired triples are a run at the front.
+  ListpackRef lp(this);
   size_t removed = 0;
   char buf[kListpackIntBufSize];
-  for (Listpack::Entry p = lp_.First(); p != nullptr; ++removed) {
+  for (Listpack::Entry p = lp->First(); p != nullptr; ++removed) {
     Listpack::Entry t = Listpack::Next(Listpack::Next(p));
     const int64_t e = ExpireOfTtlElement(t);
     if (e == kNoFieldExpire || e >= now) break;
     if (on_removed) on_removed(Listpack::Get(p).ToString(buf));
     p = Listpack::Next(t);
   }
-  if (removed > 0) lp_.DeleteRange(int64_t{0}, removed * 3);
+  if (removed > 0) lp->DeleteRange(int64_t{0}, removed * 3);
   return removed;
 }
 
 size_t HashValue::RemoveExpiredStep(int64_t now, size_t max_visits,
                                     const std::function<void(std::string_view)>& on_removed) {
-  if (encoding_ != Encoding::kTable) return RemoveExpired(now, on_removed);
-  Table& t = *table_;
+  if (encoding() != Encoding::kTable) return RemoveExpired(now, on_removed);
+  Table& t = *table();
   // A split or merge moves fields between buckets: start the pass over.
   if (t.table.bucket_count() != t.walk_buckets) ResetWalk();
   bool wrapped = false;
@@ -448,9 +512,10 @@ size_t HashValue::RemoveExpiredStep(int64_t now, size_t max_visits,
 }
 
 void HashValue::ResetWalk() {
-  table_->walk_cursor = 0;
-  table_->walk_min = kNoFieldExpire;
-  table_->walk_buckets = table_->table.bucket_count();
+  Table& t = *table();
+  t.walk_cursor = 0;
+  t.walk_min = kNoFieldExpire;
+  t.walk_buckets = t.table.bucket_count();
 }
 
 // One slice of a pass over the table's fields with an expire time, from
@@ -459,7 +524,7 @@ void HashValue::ResetWalk() {
 size_t HashValue::WalkTable(int64_t now, size_t max_visits,
                             const std::function<void(std::string_view)>& on_removed,
                             bool* wrapped) {
-  Table& t = *table_;
+  Table& t = *table();
   size_t removed = 0;
   size_t visited = 0;
   t.walk_cursor = t.table.ExpireWalk(

@@ -48,7 +48,7 @@ struct HashLimits {
 
 class HashValue final : public Object {
  public:
-  enum class Encoding : uint8_t { kListpack, kListpackEx, kTable };
+  enum class Encoding : uint8_t { kListpack = 0, kListpackEx = 1, kTable = 2 };
 
   // One field as a reader sees it. The views point into the hash: valid
   // until it changes.
@@ -72,7 +72,7 @@ class HashValue final : public Object {
   std::unique_ptr<Object> Clone() const override;
   size_t MemoryUsage() const override;
 
-  Encoding encoding() const { return encoding_; }
+  Encoding encoding() const { return static_cast<Encoding>(rep_ & kEncodingBits); }
   // Fields stored, expired ones included until they are removed.
   size_t Size() const;
 
@@ -136,23 +136,28 @@ class HashValue final : public Object {
 
  private:
   struct Table;
+  class ListpackRef;
 
-  // Listpack forms.
-  size_t Stride() const { return encoding_ == Encoding::kListpackEx ? 3 : 2; }
-  Listpack::Entry FindInListpack(std::string_view field) const;
-  // Inserts a field, value, expire triple at its place in expire order.
-  void InsertTriple(std::string_view field, std::string_view value, int64_t expire_ms);
+  static constexpr uintptr_t kEncodingBits = 3;
+
+  uint8_t* listpack_buffer() const { return reinterpret_cast<uint8_t*>(rep_ & ~kEncodingBits); }
+  Table* table() const { return reinterpret_cast<Table*>(rep_ & ~kEncodingBits); }
+  void SetRep(const void* p, Encoding e);
+  // Frees the listpack (REQUIRES: a listpack form) and takes `lp` instead.
+  void ReplaceListpack(Listpack lp, Encoding e);
+
+  size_t Stride() const { return encoding() == Encoding::kListpackEx ? 3 : 2; }
   bool SetInListpack(std::string_view field, std::string_view value, KeepTtl keep_ttl);
-  // Table form.
   bool SetInTable(std::string_view field, std::string_view value, KeepTtl keep_ttl);
   void EraseFromTable(Entry e);
   size_t WalkTable(int64_t now, size_t max_visits,
                    const std::function<void(std::string_view)>& on_removed, bool* wrapped);
   void ResetWalk();
 
-  Encoding encoding_ = Encoding::kListpack;
-  Listpack lp_;                   // the listpack forms; moved-from once a table
-  std::unique_ptr<Table> table_;  // the "hashtable" form
+  // The listpack buffer (both listpack forms) or the Table, with the
+  // Encoding in the two low bits, free since both come from malloc. A small
+  // hash is then 16 bytes: this word and the vtable pointer.
+  uintptr_t rep_;
 };
 
 }  // namespace osprey::types

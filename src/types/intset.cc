@@ -33,9 +33,12 @@ inline int64_t LoadAs(const uint8_t* values, size_t pos) {
 
 inline int64_t LoadValue(const uint8_t* values, size_t pos, uint32_t enc) {
   switch (enc) {
-    case kIntsetEnc16: return LoadAs<int16_t>(values, pos);
-    case kIntsetEnc32: return LoadAs<int32_t>(values, pos);
-    default: return LoadAs<int64_t>(values, pos);
+    case kIntsetEnc16:
+      return LoadAs<int16_t>(values, pos);
+    case kIntsetEnc32:
+      return LoadAs<int32_t>(values, pos);
+    default:
+      return LoadAs<int64_t>(values, pos);
   }
 }
 
@@ -71,9 +74,12 @@ bool Search(const uint8_t* values, size_t n, int64_t v, size_t* pos) {
 // Search over values of encoding `enc`. REQUIRES: v fits the encoding.
 bool SearchEncoded(const uint8_t* values, size_t n, uint32_t enc, int64_t v, size_t* pos) {
   switch (enc) {
-    case kIntsetEnc16: return Search<int16_t>(values, n, v, pos);
-    case kIntsetEnc32: return Search<int32_t>(values, n, v, pos);
-    default: return Search<int64_t>(values, n, v, pos);
+    case kIntsetEnc16:
+      return Search<int16_t>(values, n, v, pos);
+    case kIntsetEnc32:
+      return Search<int32_t>(values, n, v, pos);
+    default:
+      return Search<int64_t>(values, n, v, pos);
   }
 }
 

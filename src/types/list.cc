@@ -300,9 +300,10 @@ void ListValue::Locate(size_t index, size_t* node_index, size_t* offset) const {
 
 bool ListValue::CompressNode(size_t i) {
   Node& n = node(i);
-  OSPREY_DCHECK(i > 0 && i + 1 < len_);
   if (n.flags & Node::kDontCompress) return false;
   n.flags &= ~Node::kRecompress;
+  // The ends stay raw whatever asked (pops and pushes read them directly).
+  if (i == 0 || i + 1 >= len_) return false;
   const size_t sz = n.sz();
   if (sz < kMinCompressBytes || sz > UINT32_MAX) return false;
   // Kept only if it saves at least kMinCompressImprove bytes: LZF gives up

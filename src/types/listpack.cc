@@ -85,7 +85,8 @@ inline size_t BacklenSize(uint64_t n) {
 inline size_t WriteBacklen(uint64_t n, uint8_t* out) {
   const size_t len = BacklenSize(n);
   out[0] = static_cast<uint8_t>((n >> (7 * (len - 1))) & 127);
-  for (size_t k = 1; k < len; ++k) out[k] = static_cast<uint8_t>(((n >> (7 * (len - 1 - k))) & 127) | 128);
+  for (size_t k = 1; k < len; ++k)
+    out[k] = static_cast<uint8_t>(((n >> (7 * (len - 1 - k))) & 127) | 128);
   return len;
 }
 
@@ -114,12 +115,18 @@ inline uint64_t EncodedSize(const uint8_t* p) {
   if (b < kStr12) return 2;
   if (b < kStr32) return 2 + (uint64_t{b & 0x0Fu} << 8 | p[1]);
   switch (b) {
-    case kStr32: return 5 + LoadLE(p + 1, 4);
-    case kInt16: return 3;
-    case kInt24: return 4;
-    case kInt32: return 5;
-    case kInt64: return 9;
-    default: return 0;
+    case kStr32:
+      return 5 + LoadLE(p + 1, 4);
+    case kInt16:
+      return 3;
+    case kInt24:
+      return 4;
+    case kInt32:
+      return 5;
+    case kInt64:
+      return 9;
+    default:
+      return 0;
   }
 }
 
@@ -152,11 +159,20 @@ inline ListpackValue Decode(const uint8_t* p) {
         v.is_int = false;
         v.s = Bytes(p + 5, LoadLE(p + 1, 4));
         break;
-      case kInt16: v.i = SignExtend(LoadLE(p + 1, 2), 16); break;
-      case kInt24: v.i = SignExtend(LoadLE(p + 1, 3), 24); break;
-      case kInt32: v.i = SignExtend(LoadLE(p + 1, 4), 32); break;
-      case kInt64: v.i = static_cast<int64_t>(LoadLE(p + 1, 8)); break;
-      default: OSPREY_CHECK(false && "listpack: not an element");
+      case kInt16:
+        v.i = SignExtend(LoadLE(p + 1, 2), 16);
+        break;
+      case kInt24:
+        v.i = SignExtend(LoadLE(p + 1, 3), 24);
+        break;
+      case kInt32:
+        v.i = SignExtend(LoadLE(p + 1, 4), 32);
+        break;
+      case kInt64:
+        v.i = static_cast<int64_t>(LoadLE(p + 1, 8));
+        break;
+      default:
+        OSPREY_CHECK(false && "listpack: not an element");
     }
   }
   return v;
@@ -306,6 +322,7 @@ bool Listpack::Validate(std::string_view bytes,
   const uint8_t* const end = lp + size - 1;
   const uint8_t* p = lp + kListpackHeaderSize;
   uint64_t count = 0;
+  const bool has_check = static_cast<bool>(check);
   while (p != end) {
     // Every read below stays in [p, end): the size bytes first, then the
     // entry once its size is known to fit.
@@ -315,10 +332,14 @@ bool Listpack::Validate(std::string_view bytes,
     if (enc == 0) return false;
     const size_t back_len = BacklenSize(enc);
     if (enc + back_len > avail) return false;
-    uint8_t want[5];
-    WriteBacklen(enc, want);
-    if (std::memcmp(p + enc, want, back_len) != 0) return false;
-    if (check && !check(Decode(p))) return false;
+    if (back_len == 1) {
+      if (p[enc] != enc) return false;  // the common case, without the general compare
+    } else {
+      uint8_t want[5];
+      WriteBacklen(enc, want);
+      if (std::memcmp(p + enc, want, back_len) != 0) return false;
+    }
+    if (has_check && !check(Decode(p))) return false;
     p += enc + back_len;
     ++count;
   }
@@ -428,7 +449,11 @@ uint8_t* Listpack::Splice(size_t offset, size_t old_len, const Encoded* e, int64
     buf_ = grown;
   }
   const size_t tail = offset + old_len;
-  if (new_len != old_len) std::memmove(buf_ + offset + new_len, buf_ + tail, total - tail);
+  if (tail == total - 1) {
+    buf_[new_total - 1] = kListpackEnd;  // an append: only the terminator moves
+  } else if (new_len != old_len) {
+    std::memmove(buf_ + offset + new_len, buf_ + tail, total - tail);
+  }
   if (e != nullptr) {
     uint8_t* dst = buf_ + offset;
     std::memcpy(dst, e->head, e->head_len);
@@ -514,8 +539,7 @@ Listpack::Entry Listpack::DeleteRange(Entry first, size_t count) {
   if (count == 0) return first;
   const uint8_t* q = first;
   int64_t removed = 0;
-  while (removed < static_cast<int64_t>(std::min<size_t>(count, INT64_MAX)) &&
-         *q != kListpackEnd) {
+  while (removed < static_cast<int64_t>(std::min<size_t>(count, INT64_MAX)) && *q != kListpackEnd) {
     q += EntrySize(q);
     ++removed;
   }

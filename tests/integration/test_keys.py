@@ -41,22 +41,30 @@ def wait_until(predicate, timeout=3.0, interval=0.01):
     return predicate()
 
 
+def has_streams(raw):
+    """Whether the server under test has the stream type yet (Osprey adds it
+    after the other types; redis-server always has it)."""
+    return raw.command("COMMAND", "INFO", "XADD") != [None]
+
+
 def make_one_of_each_type(raw):
-    """Creates one key per data type; returns {key: type name}."""
+    """Creates one key per data type the server has; returns {key: type name}."""
     raw.command("SET", "str", "v")
     raw.command("RPUSH", "list", "a")
     raw.command("SADD", "set", "a")
     raw.command("ZADD", "zset", "1", "a")
     raw.command("HSET", "hash", "f", "v")
-    raw.command("XADD", "stream", "*", "f", "v")
-    return {
+    made = {
         b"str": "string",
         b"list": "list",
         b"set": "set",
         b"zset": "zset",
         b"hash": "hash",
-        b"stream": "stream",
     }
+    if has_streams(raw):
+        raw.command("XADD", "stream", "*", "f", "v")
+        made[b"stream"] = "stream"
+    return made
 
 
 def scan_all(conn, *options, count=None):
@@ -863,7 +871,6 @@ def test_object_encoding_of_small_values_of_each_type(raw):
     raw.command("SADD", "strset", "a", "b")
     raw.command("HSET", "hash", "f", "v")
     raw.command("ZADD", "zset", "1", "a")
-    raw.command("XADD", "stream", "*", "f", "v")
     raw.command("SET", "str", "abc")
     expected = {
         "list": b"quicklist",
@@ -871,9 +878,11 @@ def test_object_encoding_of_small_values_of_each_type(raw):
         "strset": b"hashtable",
         "hash": b"listpack",
         "zset": b"listpack",
-        "stream": b"stream",
         "str": b"embstr",
     }
+    if has_streams(raw):
+        raw.command("XADD", "stream", "*", "f", "v")
+        expected["stream"] = b"stream"
     for key, encoding in expected.items():
         assert raw.command("OBJECT", "ENCODING", key) == encoding, key
 

@@ -469,6 +469,17 @@ def test_add_then_delete_in_a_transaction_does_not_wake(server, raw):
     assert c.read_reply() is None
 
 
+def test_woken_client_is_served_from_the_key_that_woke_it(server, raw):
+    c = server.raw()
+    c.send_command("BZPOPMIN", "k1", "k2", 0)
+    assert wait_until(lambda: blocked_clients(raw) == 1)
+    raw.command("MULTI")
+    raw.command("ZADD", "k2", 5, "z")
+    raw.command("ZADD", "k1", 6, "y")
+    raw.command("EXEC")
+    assert c.read_reply() == [b"k2", b"z", b"5"]
+
+
 def test_wrong_type_is_reported_before_blocking(raw):
     raw.command("SET", "s", "v")
     assert raw.error("BZPOPMIN", "nokey", "s", 0) == WRONGTYPE

@@ -557,6 +557,19 @@ TEST_F(HashHandlersTest, RenamedHashKeepsExpiringActively) {
   EXPECT_EQ(events.Take(), (Strings{"hexpired r@0"}));
 }
 
+TEST_F(HashHandlersTest, DeletingAHashForgetsItsFieldTimes) {
+  Run({"hset", "h", "a", "1"});
+  Run({"hexpire", "h", "100", "fields", "1", "a"});
+  auto& db = h_.server().keyspace().db(0);
+  EXPECT_EQ(db.field_expiry().size(), 1u);
+  Run({"del", "h"});
+  EXPECT_EQ(db.field_expiry().size(), 0u);
+  Run({"hset", "h", "a", "1"});
+  Run({"hexpire", "h", "100", "fields", "1", "a"});
+  Run({"flushall"});
+  EXPECT_EQ(db.field_expiry().size(), 0u);
+}
+
 TEST_F(HashHandlersTest, HSetOnAnExpiredFieldAddsItAgainWithoutTime) {
   Run({"hset", "h", "a", "1", "b", "2"});
   Run({"hpexpire", "h", "100", "fields", "1", "a"});

@@ -460,6 +460,23 @@ TEST(BLPopCommandTest, MultiExecPushesAreSeenTogether) {
   EXPECT_EQ(Pushed(h, waiter), "[l, c]");
 }
 
+// Redis 7.0 serves a woken client from the key that became ready first, not
+// from the first of its keys that has data.
+TEST(BLPopCommandTest, WokenClientIsServedFromTheKeyThatWokeIt) {
+  CommandHarness h;
+  const size_t c1 = h.NewClient();
+  const size_t c2 = h.NewClient();
+  h.RunOn(c1, {"blpop", "a", "b", "0"});
+  h.RunOn(c2, {"blmpop", "0", "2", "a", "b", "left", "count", "5"});
+  h.Run({"multi"});
+  h.Run({"rpush", "b", "x", "z"});
+  h.Run({"rpush", "a", "y"});
+  h.Run({"exec"});
+  EXPECT_EQ(Pushed(h, c1), "[b, x]");
+  EXPECT_EQ(Pushed(h, c2), "[b, [z]]");
+  EXPECT_EQ(Range(h, "a"), "[y]");
+}
+
 TEST(BLPopCommandTest, KeyDeletedOrReplacedKeepsTheClientWaiting) {
   CommandHarness h;
   const size_t waiter = h.NewClient();

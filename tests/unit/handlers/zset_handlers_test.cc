@@ -481,6 +481,17 @@ TEST(BZPopCommandTest, ClientsAreServedFirstComeFirstServed) {
   EXPECT_EQ(h.TakePushed(second).at(0).ToString(), "[z, b, 2]");
 }
 
+TEST(BZPopCommandTest, WokenClientIsServedFromTheKeyThatWokeIt) {
+  CommandHarness h;
+  const size_t waiter = h.NewClient();
+  h.RunOn(waiter, {"bzpopmin", "k1", "k2", "0"});
+  h.Run({"multi"});
+  h.Run({"zadd", "k2", "5", "z"});
+  h.Run({"zadd", "k1", "6", "y"});
+  h.Run({"exec"});
+  EXPECT_EQ(h.TakePushed(waiter).at(0).ToString(), "[k2, z, 5]");
+}
+
 TEST(BZPopCommandTest, TimesOutWithANullArray) {
   CommandHarness h;
   const size_t waiter = h.NewClient();

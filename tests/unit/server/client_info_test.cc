@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -26,10 +25,28 @@ class ClientCommandsTest : public ::testing::Test {
   }
   // The value of `field` in a CLIENT LIST line.
   static std::string Field(const std::string& line, const std::string& field) {
-    std::smatch m;
-    std::regex re("(^| )" + field + "=([^ \n]*)");
-    if (!std::regex_search(line, m, re)) return "<missing>";
-    return m[2];
+    for (const std::string& token : Tokens(line)) {
+      if (token.size() > field.size() && token.compare(0, field.size(), field) == 0 &&
+          token[field.size()] == '=') {
+        return token.substr(field.size() + 1);
+      }
+    }
+    return "<missing>";
+  }
+  // The space-separated `name=value` tokens of a CLIENT LIST line, without
+  // its newline. (Hand-split: std::regex trips GCC's uninitialized-use
+  // warning in the sanitizer build.)
+  static std::vector<std::string> Tokens(const std::string& line) {
+    std::vector<std::string> out;
+    std::string_view rest(line);
+    if (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
+    while (true) {
+      size_t space = rest.find(' ');
+      out.emplace_back(rest.substr(0, space));
+      if (space == std::string_view::npos) break;
+      rest.remove_prefix(space + 1);
+    }
+    return out;
   }
   std::string Info(size_t client = 0) { return Run({"client", "info"}, client); }
   // Subscribes directly (the pub/sub commands live elsewhere).
@@ -59,11 +76,12 @@ TEST_F(ClientCommandsTest, InfoLineHasRedisFieldsInRedisOrder) {
       "db",        "sub",  "psub",  "ssub", "multi",    "qbuf",   "qbuf-free", "argv-mem",
       "multi-mem", "rbs",  "rbp",   "obl",  "oll",      "omem",   "tot-mem",   "events",
       "cmd",       "user", "redir", "resp", "lib-name", "lib-ver"};
-  std::string pattern = "^";
-  for (const char* f : kFields) pattern += std::string(f) + "=[^ ]* ";
-  pattern.pop_back();
-  pattern += "\n$";
-  EXPECT_TRUE(std::regex_match(line, std::regex(pattern))) << line;
+  const std::vector<std::string> tokens = Tokens(line);
+  ASSERT_EQ(tokens.size(), std::size(kFields)) << line;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const std::string prefix = std::string(kFields[i]) + "=";
+    EXPECT_EQ(tokens[i].compare(0, prefix.size(), prefix), 0) << tokens[i] << " in " << line;
+  }
   EXPECT_EQ(Field(line, "id"), std::to_string(h_.client(0).id()));
   EXPECT_EQ(Field(line, "addr"), "127.0.0.1:40000");
   EXPECT_EQ(Field(line, "flags"), "N");

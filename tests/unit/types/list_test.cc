@@ -304,6 +304,36 @@ TEST(ListValueTest, InsertIntoFullNodeSplitsAndMerges) {
   EXPECT_EQ(m.node_info(1).count, 3u);
 }
 
+// Inserting into the middle of full nodes splits them; merging the pieces
+// with their neighbours keeps nodes within the limit and reasonably full.
+TEST(ListValueTest, MiddleInsertsSplitAndMergeWithinTheSizeLimit) {
+  for (int fill : {-1, -2, 8}) {
+    ListValue l(fill, 0);
+    for (int i = 0; i < 3000; ++i) l.PushBack(Member(i));
+    std::mt19937_64 rng(fill + 100);
+    for (int i = 0; i < 2000; ++i) {
+      const std::string pivot = Member(static_cast<int>(rng() % 3000));
+      ASSERT_TRUE(l.Insert(pivot, "new-" + std::to_string(i), rng() % 2));
+    }
+    ASSERT_TRUE(l.Validate());
+    ASSERT_EQ(l.size(), 5000u);
+    size_t bytes = 0;
+    for (size_t i = 0; i < l.node_count(); ++i) {
+      const auto info = l.node_info(i);
+      bytes += info.bytes;
+      if (fill < 0) {
+        EXPECT_LE(info.bytes, fill == -1 ? 4096u : 8192u);
+      } else {
+        EXPECT_LE(info.count, static_cast<size_t>(fill));
+      }
+    }
+    // Splits alone would leave many half-empty nodes.
+    const size_t limit = fill == -1 ? 4096 : fill == -2 ? 8192 : 8 * 20;
+    EXPECT_GT(static_cast<double>(bytes) / static_cast<double>(l.node_count()), limit * 0.4)
+        << "fill " << fill;
+  }
+}
+
 TEST(ListValueTest, DeleteRangeMergesNothingButDropsNodes) {
   ListValue l(3, 0);
   for (int i = 0; i < 9; ++i) l.PushBack(std::to_string(i));
