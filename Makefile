@@ -49,7 +49,8 @@ differential-test: build
 test: setup build unit-test asan-test integration-test differential-test
 
 bench: setup build
-	OSPREY_SERVER=$(CURDIR)/$(BUILD)/osprey-server $(PYTHON) bench/run_bench.py
+	OSPREY_SERVER=$(CURDIR)/$(BUILD)/osprey-server $(PYTHON) bench/run_bench.py $(BENCH_ARGS)
+	OSPREY_SERVER=$(CURDIR)/$(BUILD)/osprey-server $(PYTHON) bench/type_memory.py
 
 $(FUZZ_BUILD)/build.ninja:
 	CXX=clang++ CC=clang cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
