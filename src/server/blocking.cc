@@ -6,6 +6,7 @@
 #include "server/client.h"
 #include "server/dispatcher.h"
 #include "server/server.h"
+#include "server/server_config.h"
 
 namespace osprey::server {
 
@@ -100,6 +101,7 @@ bool BlockingManager::Rerun(Client* c) {
   c->db_index = saved_db;
   rerunning_ = nullptr;
   if (reblocked_) return false;
+  RecordCompletion(st, /*failed=*/false);
   Remove(c);
   resumed_.push_back(c);
   server_->QueueWrite(c);
@@ -141,6 +143,7 @@ bool BlockingManager::Unblock(Client* c, UnblockReason reason) {
   auto it = states_.find(c);
   if (it == states_.end()) return false;
   commands::BlockTimeoutReply reply = it->second->timeout_reply;
+  RecordCompletion(*it->second, reason == UnblockReason::kError);
   Remove(c);
   if (reason == UnblockReason::kError) {
     c->reply().Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
@@ -152,6 +155,18 @@ bool BlockingManager::Unblock(Client* c, UnblockReason reason) {
   resumed_.push_back(c);
   server_->QueueWrite(c);
   return true;
+}
+
+void BlockingManager::AddExecTime(const Client* c, int64_t ns) {
+  auto it = states_.find(c);
+  if (it != states_.end()) it->second->exec_ns += ns;
+}
+
+void BlockingManager::RecordCompletion(const State& st, bool failed) {
+  if (failed) ++server_->stats().commands[static_cast<size_t>(st.cmd->id)].failed_calls;
+  if (server_->config().latency_tracking) {
+    server_->command_latency()[st.cmd->id].Record(static_cast<uint64_t>(st.exec_ns));
+  }
 }
 
 void BlockingManager::Forget(Client* c) {

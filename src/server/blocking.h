@@ -64,6 +64,10 @@ class BlockingManager {
   std::vector<Client*> TakeResumed();
 
   bool IsBlocked(const Client* c) const { return states_.count(c) != 0; }
+  // Adds the time one run of the blocked command of `c` took: INFO
+  // latencystats measures a blocking command once, when it completes, with
+  // all its runs together (as Redis does).
+  void AddExecTime(const Client* c, int64_t ns);
   // The key whose readiness is being served right now (empty otherwise).
   std::string_view serving_key() const { return serving_key_; }
   size_t blocked_clients() const { return states_.size(); }
@@ -78,6 +82,7 @@ class BlockingManager {
     types::ValueType type;
     int64_t deadline_ms;
     commands::BlockTimeoutReply timeout_reply;
+    int64_t exec_ns = 0;  // time spent running the command, every run together
   };
   static std::string Slot(int db, std::string_view key);
   void SignalReadySlow(int db, std::string_view key);
@@ -85,6 +90,9 @@ class BlockingManager {
   // Runs the blocked command of `c` again. Returns true if it was served.
   bool Rerun(Client* c);
   void UpdateTracking();
+  // INFO commandstats/latencystats for a blocked command that completed
+  // (served, timed out or unblocked); `failed` when it ended with an error.
+  void RecordCompletion(const State& st, bool failed);
 
   Server* server_;
   std::unordered_map<const Client*, std::unique_ptr<State>> states_;

@@ -67,6 +67,7 @@ void Dispatcher::Reject(Client& c, const commands::CommandDef* cmd, std::string_
 
 void Dispatcher::ProcessRequest(Client& c, std::span<const std::string_view> args) {
   const commands::CommandDef* cmd = server_->command_table().Lookup(args);
+  CachingScope caching_scope(c, cmd);  // CLIENT CACHING lasts one request
   if (cmd == nullptr || (!cmd->is_container() &&
                          commands::generated::kHandlers[cmd->id] == nullptr)) {
     const commands::CommandDef* container = server_->command_table().Find(args[0]);
@@ -99,6 +100,9 @@ void Dispatcher::ProcessRequest(Client& c, std::span<const std::string_view> arg
     Reject(c, cmd, "ERR Command not allowed inside a transaction");
     return;
   }
+  // Keep the client-side caching table within tracking-table-max-keys (at
+  // this point of each request, as Redis does).
+  server_->tracking().LimitKeys(&c);
   if (c.has(kClientPubSub) && c.resp() == 2 && !AllowedWhileSubscribed(cmd)) {
     std::string err = "ERR Can't execute '";
     err += cmd->fullname;
@@ -173,6 +177,10 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
   const int64_t duration_ns = MonotonicNanos() - start;
   const int64_t duration_us = duration_ns / 1000;
   ks.set_touch_enabled(touch_before);  // CLIENT NO-TOUCH, see above
+  // Client-side caching: the keys a tracking client read may be in its cache.
+  if (cmd->has(commands::kCmdReadonly) && c.has(kClientTracking)) {
+    server_->tracking().RememberKeys(c, *cmd, args);
+  }
 
   // A blocked command run again because its key became ready was counted,
   // logged and monitored when it first ran.
@@ -183,9 +191,11 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
   // ">": CONFIG RESETSTAT may have zeroed the counter during the call.
   if (server_->error_reply_count() > errors_seen_) ++st.failed_calls;
   errors_seen_ = server_->error_reply_count();
-  // INFO latencystats: one histogram per command (a blocked command is
-  // measured when it completes, not here).
-  if (server_->config().latency_tracking && !c.has(kClientBlocked)) {
+  // INFO latencystats: one histogram per command; a blocked command is
+  // measured once, when it completes (see BlockingManager::RecordCompletion).
+  if (c.has(kClientBlocked)) {
+    server_->blocking().AddExecTime(&c, duration_ns);
+  } else if (server_->config().latency_tracking) {
     server_->command_latency()[cmd->id].Record(static_cast<uint64_t>(duration_ns));
   }
   server_->stats().dirty += ctx.dirty();
@@ -208,6 +218,9 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
     c.clear(kClientReplySkip);
     c.reply().set_muted(c.has(kClientReplyOff));
   }
+  // Invalidations for this client's own keys follow the whole reply (of
+  // EXEC too), never interleave with it.
+  if (depth_ == 1) server_->tracking().SendPending();
   current_cmd_ = previous_cmd;
   current_args_ = previous_args;
   server_->set_current_client(previous);

@@ -287,6 +287,37 @@ TEST_F(InfoTest, ExecIsNotBlamedForTheErrorsOfItsCommands) {
       << info;
 }
 
+TEST_F(InfoTest, BlockedCommandIsCountedOnceAndFailsWhenUnblockedWithAnError) {
+  const size_t waiter = h_.NewClient();
+  const std::string id = std::to_string(h_.RunOn(waiter, {"client", "id"}).integer);
+  h_.RunOn(waiter, {"blpop", "l", "0"});
+  h_.Run({"client", "unblock", id, "error"});
+  std::string info = Info({"commandstats"});
+  EXPECT_NE(info.find("cmdstat_blpop:calls=1,"), std::string::npos) << info;
+  EXPECT_NE(info.find("rejected_calls=0,failed_calls=1\r\n"), std::string::npos) << info;
+  // Served by a push: one call, no failure.
+  h_.Run({"config", "resetstat"});
+  h_.RunOn(waiter, {"blpop", "l", "0"});
+  h_.Run({"lpush", "l", "a"});
+  info = Info({"commandstats"});
+  EXPECT_TRUE(std::regex_search(info, std::regex("cmdstat_blpop:calls=1,.*failed_calls=0\r\n")))
+      << info;
+}
+
+TEST_F(InfoTest, BlockedCommandLatencyIsRecordedWhenItCompletes) {
+  const size_t waiter = h_.NewClient();
+  h_.RunOn(waiter, {"blpop", "l", "0"});
+  EXPECT_EQ(Info({"latencystats"}).find("latency_percentiles_usec_blpop"), std::string::npos);
+  h_.Run({"lpush", "l", "a"});
+  EXPECT_NE(Info({"latencystats"}).find("latency_percentiles_usec_blpop:p50="), std::string::npos);
+  // Timed out (here through CLIENT UNBLOCK) counts too.
+  h_.Run({"config", "resetstat"});
+  const std::string id = std::to_string(h_.RunOn(waiter, {"client", "id"}).integer);
+  h_.RunOn(waiter, {"brpop", "l", "0"});
+  h_.Run({"client", "unblock", id});
+  EXPECT_NE(Info({"latencystats"}).find("latency_percentiles_usec_brpop:p50="), std::string::npos);
+}
+
 TEST_F(InfoTest, ErrorStatsCountByErrorCode) {
   h_.Run({"nosuchcommand"});
   h_.Run({"set", "k", "v"});
