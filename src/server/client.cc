@@ -21,6 +21,11 @@ constexpr size_t kReadChunk = 16 * 1024;
 constexpr int kMaxIov = 64;
 }  // namespace
 
+bool Client::is_local() const {
+  if (has(kClientUnixSocket)) return true;
+  return peer_.ip.rfind("127.", 0) == 0 || peer_.ip == "::1";
+}
+
 Client::Client(Server* server, uint64_t id, int fd, const net::PeerAddress& peer,
                bool unix_socket)
     : server_(server), id_(id), fd_(fd), peer_(peer), reply_(&out_, 2) {

@@ -48,6 +48,13 @@ enum ClientFlag : uint64_t {
   // Held by CLIENT PAUSE (also kClientBlocked): the request stays in the
   // query buffer and runs when the pause ends (client_pause.h).
   kClientPostponed = 1ull << 22,
+  // Client-side caching modes (server/tracking.h), with kClientTracking.
+  kClientTrackingBrokenRedir = 1ull << 40,  // the redirect client is gone
+  kClientTrackingBcast = 1ull << 41,
+  kClientTrackingOptIn = 1ull << 42,
+  kClientTrackingOptOut = 1ull << 43,
+  kClientTrackingCaching = 1ull << 44,      // CLIENT CACHING for the next command
+  kClientTrackingNoLoop = 1ull << 45,
 };
 
 // A command waiting in MULTI.
@@ -82,6 +89,9 @@ class Client final : public net::IoHandler {
   std::string lib_name;
   std::string lib_ver;
   const net::PeerAddress& peer() const { return peer_; }
+  // Connected over a unix socket or from a loopback address (what
+  // enable-protected-configs/enable-debug-command "local" allow).
+  bool is_local() const;
   const net::PeerAddress& local() const { return local_; }
   std::string peer_id() const { return peer_.ToString(); }
   std::string user = "default";
@@ -138,6 +148,9 @@ class Client final : public net::IoHandler {
   uint64_t commands_processed = 0;
   size_t argv_mem = 0;  // bytes of the arguments of the command being run
   bool watching_keys = false;
+  // When the output first stayed over its soft limit, in seconds (0: it is
+  // not over it); see output_limits.h.
+  int64_t obuf_soft_limit_since_s = 0;
 
  private:
   void EnsureReadRoom(size_t min_free);

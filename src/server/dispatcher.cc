@@ -22,12 +22,6 @@ int64_t MonotonicNanos() {
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
-bool IsLocalClient(const Client& c) {
-  if (c.has(kClientUnixSocket)) return true;
-  const std::string& ip = c.peer().ip;
-  return ip.rfind("127.", 0) == 0 || ip == "::1";
-}
-
 // Commands that run at once even inside MULTI.
 bool RunsInsideMulti(const commands::CommandDef* cmd) {
   std::string_view n = cmd->fullname;
@@ -54,7 +48,7 @@ bool Dispatcher::AuthRequired(const Client& c) const {
 bool Dispatcher::DebugAllowed(const Client& c) const {
   switch (server_->config().enable_debug_command) {
     case ProtectedAction::kYes: return true;
-    case ProtectedAction::kLocal: return IsLocalClient(c);
+    case ProtectedAction::kLocal: return c.is_local();
     default: return false;
   }
 }

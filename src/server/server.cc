@@ -16,6 +16,7 @@
 #include "net/socket.h"
 #include "server/config_registry.h"
 #include "server/dispatcher.h"
+#include "server/output_limits.h"
 #include "server/server_config.h"
 
 namespace osprey::server {
@@ -130,6 +131,10 @@ base::Status Server::Init(bool listen) {
   }
   command_latency_.resize(commands::CommandTable::all().size());  // INFO latencystats
   config_->hooks().reset_stats = [this] { ResetStats(); };       // CONFIG RESETSTAT
+  // enable-protected-configs local: CONFIG SET of a protected directive.
+  config_->hooks().is_local_client = [this](commands::CommandContext&) {
+    return current_client_ != nullptr && current_client_->is_local();
+  };
   ApplyConfig();
   RegisterConfigHooks();
   OSPREY_RETURN_IF_ERROR(loop_.Init());
@@ -316,6 +321,7 @@ void Server::AcceptConnection(int fd, const net::PeerAddress& peer, bool unix_so
     net::SetKeepAlive(fd, cfg.tcp_keepalive);
   }
   Client* c = CreateClient(fd, peer, unix_socket);
+  WatchOutputLimit(c);  // client-output-buffer-limit
   if (!loop_.Watch(fd, net::kReadable, c).ok()) {
     CloseClientAsync(c);
   }
@@ -415,6 +421,7 @@ void Server::BeforeSleep() {
   HandlePendingReads();  // io-threads: read and run what arrived
   RunReleasedClients();  // CLIENT PAUSE ended: run the held requests first
   HandleBlockedClients();
+  tracking_.Broadcast();  // BCAST: the keys changed during this iteration
   HandlePendingWrites();
   FreeClosedClients();
   // No active expiry while clients are paused (the data set stays static).
@@ -443,6 +450,8 @@ int64_t Server::Cron() {
     stats_.net_output_sampler.Sample(now_ms(), stats_.net_output_bytes);
   }
   ClientsCron();
+  // tracking-table-max-keys may have been lowered while no command runs.
+  tracking_.LimitKeys(nullptr);
   // CLIENT PAUSE: end an elapsed pause; while one lasts, no active expiry.
   const bool paused = CheckPauseTimeout();
   // INFO used_memory_peak, sampled each tick as Redis does.
@@ -473,6 +482,8 @@ void Server::ClientsCron() {
       continue;
     }
     if (now_ms() - c->last_interaction_ms > 2000) c->ShrinkQueryBuffer();
+    // A soft output limit expires even when nothing more is written.
+    if (c->HasPendingOutput()) EnforceOutputLimit(*this, *c, /*from_cron=*/true);
   }
 }
 
@@ -495,6 +506,7 @@ void Server::Shutdown() {
 
 void Server::KeyModified(keyspace::Db& db, std::string_view key) {
   watches_.Touch(db, key);
+  tracking_.KeyChanged(key, current_client_);
 }
 
 void Server::Notify(uint32_t type, std::string_view event, std::string_view key, int db) {
@@ -502,6 +514,8 @@ void Server::Notify(uint32_t type, std::string_view event, std::string_view key,
 }
 
 void Server::BeforeFlush(int db) {
+  // Client caches are not per database: any flush invalidates everything.
+  tracking_.Flushed();
   if (db >= 0) {
     watches_.BeforeFlush(keyspace_->db(db), nullptr);
     return;
@@ -517,6 +531,7 @@ void Server::BeforeSwap(int a, int b) {
 void Server::OnKeyExpired(int db, std::string_view key) {
   watches_.Touch(keyspace_->db(db), key);
   Notify(keyspace::kNotifyExpired, "expired", key, db);
+  tracking_.KeyChanged(key, nullptr);
 }
 
 // Redis 7.4 sends one "hexpired" per hash and active-expire pass, then
@@ -525,6 +540,7 @@ void Server::OnHashFieldsExpired(int db, std::string_view key, bool key_deleted)
   watches_.Touch(keyspace_->db(db), key);
   Notify(keyspace::kNotifyHash, "hexpired", key, db);
   if (key_deleted) Notify(keyspace::kNotifyGeneric, "del", key, db);
+  tracking_.KeyChanged(key, nullptr);
 }
 
 void Server::OnKeyAdded(int db, std::string_view key, types::ValueType) {
@@ -559,6 +575,7 @@ void Server::OnClientFreed(Client* c) {
   watches_.UnwatchAll(c);
   blocking_.Forget(c);
   pubsub_.UnsubscribeAll(c);
+  tracking_.Disable(c);
   StopMonitoring(*c);
   client_pause_.Forget(c);
   if (current_client_ == c) current_client_ = nullptr;
