@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from benchlib import (HOST, BenchError, RespClient, RespError, Server, StartError, info_section,
-                      load_keys, loadavg, rss_bytes, run_benchmark, wait_for_quiet)
+                      load_keys, loadavg, pinned, rss_bytes, run_benchmark, wait_for_quiet)
 from report import markdown_snippet, print_report
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -72,6 +72,12 @@ def _fill_zset_100(client: RespClient, _requests: int) -> None:
     client.call("ZADD", "bench:zset", *pairs)
 
 
+def _no_output_limit_for_subscribers(client: RespClient, _requests: int) -> None:
+    # Subscribers on a busy client core may fall behind for a moment; the
+    # benchmark measures delivery cost, not the pubsub output-buffer cut.
+    client.call("CONFIG", "SET", "client-output-buffer-limit", "pubsub 0 0 0")
+
+
 @dataclasses.dataclass(frozen=True)
 class Workload:
     """One redis-benchmark test, run the same way against both servers."""
@@ -83,6 +89,7 @@ class Workload:
     default: bool = True   # part of a run without --only
     prefill: bool = False  # needs the 1M string keys key:%012d loaded (GET hits)
     setup: Optional[Callable[[RespClient, int], None]] = None  # before each run, unmeasured
+    subscribers: int = 0   # pub/sub subscribers to bench:channel during the run (PUBLISH)
 
 
 # The one table of workloads. Every run also passes -r KEYSPACE -d VALUE_SIZE,
@@ -106,8 +113,13 @@ WORKLOADS: tuple[Workload, ...] = (
              setup=_fill_list_100),
     Workload("zrange_100_p16", ("ZRANGE", "bench:zset", "0", "99"), 300_000, pipeline=16,
              setup=_fill_zset_100),
-    Workload("publish", ("PUBLISH", "bench:channel", "x" * VALUE_SIZE), 250_000,
-             default=False),
+    # PUBLISH to 1 and to 100 subscribers (bench/subscribers.py, on the
+    # client core). Server CPU per request / subscribers = per delivered
+    # message; the osprey/redis ratio is the same either way.
+    Workload("publish_1", ("PUBLISH", "bench:channel", "x" * VALUE_SIZE), 250_000,
+             subscribers=1, setup=_no_output_limit_for_subscribers),
+    Workload("publish_100", ("PUBLISH", "bench:channel", "x" * VALUE_SIZE), 20_000,
+             subscribers=100, setup=_no_output_limit_for_subscribers),
 )
 WORKLOADS_BY_NAME = {w.name: w for w in WORKLOADS}
 
@@ -129,13 +141,15 @@ class Target:
 
 TARGETS: tuple[Target, ...] = (
     Target("server CPU/request, unpipelined", "cpu_us_per_req", "<=", 0.8, True,
-           lambda w: w.pipeline == 1),
+           lambda w: w.pipeline == 1 and w.subscribers == 0),
     Target("throughput with -P 16", "rps", ">=", 1.5, True,
            lambda w: w.name in ("set_p16", "get_p16")),
     Target("aggregate types: throughput with -P 16", "rps", ">=", 1.2, True,
            lambda w: w.pipeline == 16 and w.name not in ("set_p16", "get_p16")),
     Target("aggregate types: server CPU/request with -P 16", "cpu_us_per_req", "<=", 0.9, True,
            lambda w: w.pipeline == 16 and w.name not in ("set_p16", "get_p16")),
+    Target("PUBLISH: server CPU per delivered message", "cpu_us_per_req", "<=", 0.9, True,
+           lambda w: w.subscribers > 0),
     Target("p99 latency", "p99_ms", "<=", 1.0, True, lambda w: True),
     Target("memory per key (1M keys)", "bytes_per_key", "<=", 48.0, False,
            lambda w: False, memory=True),
@@ -236,9 +250,46 @@ def run_once(server: Server, workload: Workload, requests: int, opts) -> dict:
     if workload.setup:
         with RespClient(server.port) as client:
             workload.setup(client, requests)
-    # The timeout is generous: a server doing 5,000 requests/s still finishes.
-    return run_benchmark(server, benchmark_command(server, workload, requests), requests,
-                         opts.client_core, max(120.0, requests / 5000), workload.name)
+    subscribers = start_subscribers(server, workload.subscribers, opts.client_core)
+    try:
+        # The timeout is generous: a server doing 5,000 requests/s still finishes.
+        figures = run_benchmark(server, benchmark_command(server, workload, requests), requests,
+                                opts.client_core, max(120.0, requests / 5000), workload.name)
+    finally:
+        stop_subscribers(subscribers)
+    if workload.subscribers:
+        figures["cpu_us_per_delivery"] = figures["cpu_us_per_req"] / workload.subscribers
+    return figures
+
+
+def start_subscribers(server: Server, count: int, core: Optional[int]):
+    """bench/subscribers.py with `count` connections subscribed to
+    bench:channel, or None for none; returns once all are subscribed."""
+    if count == 0:
+        return None
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("subscribers.py")),
+                             str(server.port), "bench:channel", str(count)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            preexec_fn=pinned(core))
+    line = proc.stdout.readline().strip()
+    if line != b"ready":
+        stop_subscribers(proc)
+        raise BenchError(f"{server.label}: subscribers did not start: {line!r}")
+    return proc
+
+
+def stop_subscribers(proc) -> None:
+    """Closes the subscribers' stdin (their signal to quit) and reaps them
+    before the next measured run, so their CPU is not counted as the load
+    generator's there."""
+    if proc is None:
+        return
+    try:
+        proc.stdin.close()
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 SUMMARY_KEYS = ("rps", "p50_ms", "p99_ms", "avg_ms", "cpu_us_per_req", "server_util",
