@@ -1,8 +1,8 @@
 // CLIENT subcommands about connections: ID, INFO, LIST, KILL, SETNAME,
-// GETNAME, SETINFO, PAUSE, UNPAUSE, REPLY, NO-EVICT, NO-TOUCH and HELP.
-// Replies and errors are Redis 7.0.15's; SETINFO and NO-TOUCH follow Redis
-// 7.2, which introduced them. (TRACKING, CACHING, GETREDIR, TRACKINGINFO and
-// UNBLOCK come with client-side caching and blocking operations.)
+// GETNAME, SETINFO, PAUSE, UNPAUSE, REPLY, NO-EVICT, NO-TOUCH, UNBLOCK, the
+// client-side caching ones (TRACKING, CACHING, GETREDIR, TRACKINGINFO; the
+// table itself is server/tracking.h) and HELP. Replies and errors are Redis
+// 7.0.15's; SETINFO and NO-TOUCH follow Redis 7.2, which introduced them.
 #include <climits>
 #include <cstdint>
 #include <string>
@@ -358,6 +358,167 @@ void ClientUnblockCommand(CommandContext& ctx) {
                                                          ? BlockingManager::UnblockReason::kError
                                                          : BlockingManager::UnblockReason::kTimeout);
   ctx.reply().Integer(done ? 1 : 0);
+}
+
+// CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN]
+// [OPTOUT] [NOLOOP]. Options are parsed (and REDIRECT checked) first, then
+// ON validates them against each other and against the current mode.
+void ClientTrackingCommand(CommandContext& ctx) {
+  auto& sc = ServerCommandContext::From(ctx);
+  Server& server = sc.server();
+  Client& c = sc.client();
+  Tracking::Options opts;
+  int64_t redirect = 0;
+  std::vector<std::string_view> prefixes;
+  for (size_t j = 3; j < ctx.argc(); ++j) {
+    const bool more = j + 1 < ctx.argc();
+    std::string_view opt = ctx.arg(j);
+    if (IsOption(opt, "redirect") && more) {
+      ++j;
+      if (redirect != 0) {
+        ctx.reply().Error("ERR A client can only redirect to a single other client");
+        return;
+      }
+      if (!commands::GetInt64(ctx, ctx.arg(j), &redirect)) return;
+      // The target must exist now, though it may go away later.
+      if (redirect <= 0 || server.FindClient(static_cast<uint64_t>(redirect)) == nullptr) {
+        ctx.reply().Error("ERR The client ID you want redirect to does not exist");
+        return;
+      }
+    } else if (IsOption(opt, "bcast")) {
+      opts.bcast = true;
+    } else if (IsOption(opt, "optin")) {
+      opts.optin = true;
+    } else if (IsOption(opt, "optout")) {
+      opts.optout = true;
+    } else if (IsOption(opt, "noloop")) {
+      opts.noloop = true;
+    } else if (IsOption(opt, "prefix") && more) {
+      prefixes.push_back(ctx.arg(++j));
+    } else {
+      ctx.reply().Error(protocol::ErrorCode::kSyntax);
+      return;
+    }
+  }
+  if (IsOption(ctx.arg(2), "off")) {
+    server.tracking().Disable(&c);
+    ctx.reply().Ok();
+    return;
+  }
+  if (!IsOption(ctx.arg(2), "on")) {
+    ctx.reply().Error(protocol::ErrorCode::kSyntax);
+    return;
+  }
+  if (!opts.bcast && !prefixes.empty()) {
+    ctx.reply().Error("ERR PREFIX option requires BCAST mode to be enabled");
+    return;
+  }
+  if (c.has(kClientTracking) && c.has(kClientTrackingBcast) != opts.bcast) {
+    ctx.reply().Error(
+        "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and "
+        "then re-enabling it with a different mode.");
+    return;
+  }
+  if (opts.bcast && (opts.optin || opts.optout)) {
+    ctx.reply().Error("ERR OPTIN and OPTOUT are not compatible with BCAST");
+    return;
+  }
+  if (opts.optin && opts.optout) {
+    ctx.reply().Error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+    return;
+  }
+  if ((opts.optin && c.has(kClientTrackingOptOut)) ||
+      (opts.optout && c.has(kClientTrackingOptIn))) {
+    ctx.reply().Error(
+        "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and "
+        "then re-enabling it with a different mode.");
+    return;
+  }
+  if (opts.bcast) {
+    Tracking::PrefixCheck check = server.tracking().CheckPrefixes(&c, prefixes);
+    if (!check.error.empty()) {
+      ctx.reply().Error(check.error);
+      // Redis 7.0 carries on (and replies +OK as well) when the overlap is
+      // between two given prefixes other than the first: reproduced so a
+      // client sees the same replies.
+      if (!check.proceed) return;
+    }
+  }
+  opts.redirect = static_cast<uint64_t>(redirect);
+  opts.prefixes = prefixes;
+  server.tracking().Enable(&c, opts);
+  ctx.reply().Ok();
+}
+
+// CLIENT CACHING YES|NO: in OPTIN mode YES tracks the keys of the next
+// command; in OPTOUT mode NO leaves them untracked. The dispatcher forgets
+// the choice after that command (CachingScope).
+void ClientCachingCommand(CommandContext& ctx) {
+  Client& c = ServerCommandContext::From(ctx).client();
+  if (!c.has(kClientTracking)) {
+    ctx.reply().Error(
+        "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN "
+        "or OPTOUT mode enabled");
+    return;
+  }
+  if (IsOption(ctx.arg(2), "yes")) {
+    if (!c.has(kClientTrackingOptIn)) {
+      ctx.reply().Error(
+          "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+      return;
+    }
+  } else if (IsOption(ctx.arg(2), "no")) {
+    if (!c.has(kClientTrackingOptOut)) {
+      ctx.reply().Error(
+          "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+      return;
+    }
+  } else {
+    ctx.reply().Error(protocol::ErrorCode::kSyntax);
+    return;
+  }
+  c.set(kClientTrackingCaching);
+  ctx.reply().Ok();
+}
+
+void ClientGetRedirCommand(CommandContext& ctx) {
+  auto& sc = ServerCommandContext::From(ctx);
+  const Client& c = sc.client();
+  ctx.reply().Integer(c.has(kClientTracking)
+                          ? static_cast<int64_t>(sc.server().tracking().RedirectOf(&c))
+                          : -1);
+}
+
+// A map: "flags" (a set), "redirect" (-1 when tracking is off) and
+// "prefixes" (BCAST prefixes in byte order).
+void ClientTrackingInfoCommand(CommandContext& ctx) {
+  auto& sc = ServerCommandContext::From(ctx);
+  const Client& c = sc.client();
+  std::vector<std::string_view> flags;
+  flags.push_back(c.has(kClientTracking) ? "on" : "off");
+  if (c.has(kClientTrackingBcast)) flags.push_back("bcast");
+  if (c.has(kClientTrackingOptIn)) {
+    flags.push_back("optin");
+    if (c.has(kClientTrackingCaching)) flags.push_back("caching-yes");
+  }
+  if (c.has(kClientTrackingOptOut)) {
+    flags.push_back("optout");
+    if (c.has(kClientTrackingCaching)) flags.push_back("caching-no");
+  }
+  if (c.has(kClientTrackingNoLoop)) flags.push_back("noloop");
+  if (c.has(kClientTrackingBrokenRedir)) flags.push_back("broken_redirect");
+  protocol::ReplyWriter& w = ctx.reply();
+  w.MapLen(3);
+  w.Bulk("flags");
+  w.SetLen(flags.size());
+  for (std::string_view f : flags) w.Bulk(f);
+  w.Bulk("redirect");
+  w.Integer(c.has(kClientTracking) ? static_cast<int64_t>(sc.server().tracking().RedirectOf(&c))
+                                   : -1);
+  w.Bulk("prefixes");
+  const std::vector<std::string> prefixes = sc.server().tracking().PrefixesOf(&c);
+  w.ArrayLen(prefixes.size());
+  for (const std::string& p : prefixes) w.Bulk(p);
 }
 
 void ClientHelpCommand(CommandContext& ctx) {

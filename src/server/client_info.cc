@@ -72,7 +72,8 @@ std::string ClientFlagLetters(const Client& c) {
     char letter;
   } kLetters[] = {
       {kClientMonitor, 'O'},         {kClientPubSub, 'P'},    {kClientMulti, 'x'},
-      {kClientBlocked, 'b'},         {kClientTracking, 't'},  {kClientDirtyCas, 'd'},
+      {kClientBlocked, 'b'},         {kClientTracking, 't'},
+      {kClientTrackingBrokenRedir, 'R'}, {kClientTrackingBcast, 'B'}, {kClientDirtyCas, 'd'},
       {kClientCloseAfterReply, 'c'}, {kClientUnblocked, 'u'}, {kClientCloseAsap, 'A'},
       {kClientUnixSocket, 'U'},      {kClientReadonly, 'r'},  {kClientNoEvict, 'e'},
       {kClientNoTouch, 'T'},
@@ -144,7 +145,10 @@ void AppendClientInfo(Server& server, Client& c, std::string* out) {
       out, "cmd",
       c.last_cmd != nullptr ? std::string_view(c.last_cmd->fullname) : std::string_view("NULL"));
   AppendField(out, "user", c.user);
-  AppendField(out, "redir", -1LL);  // client tracking comes with its own milestone
+  AppendField(out, "redir",
+              c.has(kClientTracking)
+                  ? static_cast<long long>(server.tracking().RedirectOf(&c))
+                  : -1LL);
   AppendField(out, "resp", static_cast<long long>(c.resp()));
   AppendField(out, "lib-name", c.lib_name);
   AppendField(out, "lib-ver", c.lib_ver);

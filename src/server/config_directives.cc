@@ -382,7 +382,7 @@ std::vector<ConfigDef> BuildTable() {
       Special("client-output-buffer-limit", kClientOutputBufferLimitOps).Flags(kMultiArg),
       Int<&C::busy_reply_threshold>("busy-reply-threshold", 0, kLongMax).Alias("lua-time-limit")
           .Todo(),
-      Int<&C::tracking_table_max_keys>("tracking-table-max-keys", 0, kLongMax).Unsigned().Todo(),
+      Int<&C::tracking_table_max_keys>("tracking-table-max-keys", 0, kLongMax).Unsigned(),
 
       // ---- memory and eviction
       Memory<&C::maxmemory>("maxmemory", 0, kULongLongMax).Unsigned(),

@@ -192,6 +192,7 @@ void HelloCommand(CommandContext& ctx) {
 void ResetClientState(Server& server, Client& c) {
   server.DiscardTransaction(c);
   server.pubsub().UnsubscribeAll(&c);
+  server.tracking().Disable(&c);
   server.StopMonitoring(c);
   c.db_index = 0;
   c.set_resp(2);

@@ -1,7 +1,7 @@
 // The server-wide INFO sections: server, clients, memory, persistence,
 // stats, replication and cpu, with Redis 7.0.15's fields in its order.
 // Subsystems that do not exist yet (persistence, replication, scripting,
-// tracking, eviction) report the values Redis shows when they are idle.
+// eviction) report the values Redis shows when they are idle.
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -135,7 +135,7 @@ void AppendClientsSection(Server& server, std::string* out) {
   AppendFormat(out, "client_recent_max_input_buffer:%zu\r\n", max_in);
   AppendFormat(out, "client_recent_max_output_buffer:%zu\r\n", max_out);
   AppendFormat(out, "blocked_clients:%zu\r\n", blocked);
-  out->append("tracking_clients:0\r\n");
+  AppendFormat(out, "tracking_clients:%zu\r\n", server.tracking().tracking_clients());
   out->append("clients_in_timeout_table:0\r\n");
 }
 
@@ -334,7 +334,7 @@ void AppendStatsSection(Server& server, std::string* out) {
   AppendFormat(out, "pubsub_patterns:%zu\r\n", ps.pattern_count());
   AppendFormat(out, "pubsubshard_channels:%zu\r\n", ps.shard_channel_count());
   // No fork ever happens (snapshots are taken in-process), no MIGRATE
-  // connections are cached, no defragmentation runs, no tracking exists yet.
+  // connections are cached, no defragmentation runs.
   out->append(
       "latest_fork_usec:0\r\n"
       "total_forks:0\r\n"
@@ -345,10 +345,11 @@ void AppendStatsSection(Server& server, std::string* out) {
       "active_defrag_key_hits:0\r\n"
       "active_defrag_key_misses:0\r\n"
       "total_active_defrag_time:0\r\n"
-      "current_active_defrag_time:0\r\n"
-      "tracking_total_keys:0\r\n"
-      "tracking_total_items:0\r\n"
-      "tracking_total_prefixes:0\r\n");
+      "current_active_defrag_time:0\r\n");
+  const Tracking& tr = server.tracking();
+  AppendFormat(out, "tracking_total_keys:%zu\r\n", tr.total_keys());
+  AppendFormat(out, "tracking_total_items:%zu\r\n", tr.total_items());
+  AppendFormat(out, "tracking_total_prefixes:%zu\r\n", tr.total_prefixes());
   AppendFormat(out, "unexpected_error_replies:%llu\r\n", u(st.unexpected_error_replies));
   AppendFormat(out, "total_error_replies:%llu\r\n", u(st.total_error_replies));
   out->append("dump_payload_sanitizations:0\r\n");

@@ -31,6 +31,7 @@
 #include "server/latency_monitor.h"
 #include "server/pubsub.h"
 #include "server/slowlog.h"
+#include "server/tracking.h"
 #include "server/watch.h"
 #include "server/stats.h"
 
@@ -99,6 +100,7 @@ class Server final : public commands::EngineHooks,
   WatchRegistry& watches() { return watches_; }
   BlockingManager& blocking() { return blocking_; }
   PubSub& pubsub() { return pubsub_; }
+  Tracking& tracking() { return tracking_; }
   net::EventLoop& loop() { return loop_; }
   std::mt19937_64& rng() { return rng_; }
   const std::string& run_id() const { return run_id_; }
@@ -247,6 +249,7 @@ class Server final : public commands::EngineHooks,
   WatchRegistry watches_;
   BlockingManager blocking_{this};
   PubSub pubsub_;
+  Tracking tracking_{this};
   std::mt19937_64 rng_;
   std::string run_id_;
 
