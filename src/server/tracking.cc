@@ -75,6 +75,73 @@ std::string KeysArray(const std::map<std::string, uint64_t>& changed, uint64_t s
 
 std::string_view NullFor(const Client& c) { return c.resp() >= 3 ? "_\r\n" : "$-1\r\n"; }
 
+size_t CommonPrefixLength(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+// The first of the new prefixes that overlaps another one, new or existing.
+struct FirstOverlap {
+  size_t index;        // into the new prefixes
+  bool with_existing;  // it overlaps an existing prefix (Redis checks that first)
+};
+
+// Redis compares every new prefix with every existing one and every later
+// new one, stopping at the first overlap. The first index with any overlap
+// is found here with one sweep over all the prefixes in byte order: a stack
+// holds the earlier strings that are prefixes of the current one (those
+// longer than its common prefix with the previous string are popped for
+// good), so an overlap is a string meeting a non-empty stack. The smallest
+// new index with a new partner always has a later one, as Redis requires.
+std::optional<FirstOverlap> FindFirstOverlap(std::span<const std::string_view> fresh,
+                                             const std::set<std::string, std::less<>>* existing) {
+  struct Item {
+    std::string_view s;
+    size_t index;  // into `fresh`; unused for existing prefixes
+    bool existing;
+    // Overlaps with an earlier (pre) or later (ext) string in the sweep.
+    bool pre_new = false, pre_existing = false, ext_new = false, ext_existing = false;
+  };
+  std::vector<Item> items;
+  items.reserve(fresh.size() + (existing ? existing->size() : 0));
+  for (size_t i = 0; i < fresh.size(); ++i) items.push_back(Item{fresh[i], i, false});
+  if (existing != nullptr) {
+    for (const std::string& e : *existing) items.push_back(Item{e, 0, true});
+  }
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.s < b.s; });
+  std::vector<size_t> stack;
+  size_t new_on_stack = 0, existing_on_stack = 0;
+  for (size_t k = 0; k < items.size(); ++k) {
+    const size_t common = k == 0 ? 0 : CommonPrefixLength(items[k - 1].s, items[k].s);
+    while (!stack.empty() && items[stack.back()].s.size() > common) {
+      (items[stack.back()].existing ? existing_on_stack : new_on_stack)--;
+      stack.pop_back();
+    }
+    Item& cur = items[k];
+    cur.pre_new = new_on_stack > 0;
+    cur.pre_existing = existing_on_stack > 0;
+    // Every string on the stack is a prefix of this one. Marks are set top
+    // down; one already marked means all below it were marked with it.
+    for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
+      bool& mark = cur.existing ? items[*it].ext_existing : items[*it].ext_new;
+      if (mark) break;
+      mark = true;
+    }
+    stack.push_back(k);
+    (cur.existing ? existing_on_stack : new_on_stack)++;
+  }
+  std::optional<FirstOverlap> first;
+  for (const Item& item : items) {
+    if (item.existing) continue;
+    const bool with_existing = item.pre_existing || item.ext_existing;
+    if (!with_existing && !item.pre_new && !item.ext_new) continue;
+    if (!first || item.index < first->index) first = FirstOverlap{item.index, with_existing};
+  }
+  return first;
+}
+
 }  // namespace
 
 CachingScope::~CachingScope() {
@@ -107,9 +174,7 @@ void Tracking::Enable(Client* c, const Options& options) {
 }
 
 void Tracking::AddPrefix(Client* c, ClientState& state, std::string_view prefix) {
-  auto pos = std::lower_bound(state.prefixes.begin(), state.prefixes.end(), prefix);
-  if (pos != state.prefixes.end() && *pos == prefix) return;
-  state.prefixes.insert(pos, std::string(prefix));
+  if (!state.prefixes.emplace(prefix).second) return;
   auto it = prefixes_.find(prefix);
   if (it == prefixes_.end()) it = prefixes_.emplace(std::string(prefix), PrefixState{}).first;
   it->second.clients.push_back(c);
@@ -136,23 +201,27 @@ void Tracking::Disable(Client* c) {
 Tracking::PrefixCheck Tracking::CheckPrefixes(const Client* c,
                                               std::span<const std::string_view> prefixes) const {
   auto it = clients_.find(c);
-  for (size_t i = 0; i < prefixes.size(); ++i) {
-    if (it != clients_.end()) {
-      for (const std::string& existing : it->second.prefixes) {
-        if (Overlap(existing, prefixes[i])) {
-          return {OverlapError(prefixes[i], "an existing prefix", existing), false};
-        }
-      }
-    }
-    for (size_t j = i + 1; j < prefixes.size(); ++j) {
-      if (Overlap(prefixes[i], prefixes[j])) {
-        // Redis's check reports the position of the offending prefix as its
-        // verdict, so only an overlap of the first one stops the command.
-        return {OverlapError(prefixes[i], "another provided prefix", prefixes[j]), i != 0};
+  const std::set<std::string, std::less<>>* existing =
+      it == clients_.end() ? nullptr : &it->second.prefixes;
+  const std::optional<FirstOverlap> first = FindFirstOverlap(prefixes, existing);
+  if (!first) return {};
+  const size_t i = first->index;
+  if (first->with_existing) {
+    // The first existing prefix in byte order that overlaps, as Redis names it.
+    for (const std::string& e : *existing) {
+      if (Overlap(e, prefixes[i])) {
+        return {OverlapError(prefixes[i], "an existing prefix", e), false};
       }
     }
   }
-  return {};
+  for (size_t j = i + 1; j < prefixes.size(); ++j) {
+    if (Overlap(prefixes[i], prefixes[j])) {
+      // Redis's check reports the position of the offending prefix as its
+      // verdict, so only an overlap of the first one stops the command.
+      return {OverlapError(prefixes[i], "another provided prefix", prefixes[j]), i != 0};
+    }
+  }
+  return {};  // not reached: FindFirstOverlap found a partner
 }
 
 uint64_t Tracking::RedirectOf(const Client* c) const {
@@ -162,7 +231,8 @@ uint64_t Tracking::RedirectOf(const Client* c) const {
 
 std::vector<std::string> Tracking::PrefixesOf(const Client* c) const {
   auto it = clients_.find(c);
-  return it == clients_.end() ? std::vector<std::string>{} : it->second.prefixes;
+  if (it == clients_.end()) return {};
+  return std::vector<std::string>(it->second.prefixes.begin(), it->second.prefixes.end());
 }
 
 // ------------------------------------------------------------ the key table
@@ -214,9 +284,25 @@ void Tracking::KeyChangedSlow(std::string_view key, const Client* writer) {
   // BCAST: remember the key under every prefix it matches, with who
   // changed it, for the next broadcast.
   const uint64_t writer_id = writer != nullptr ? writer->id() : 0;
-  for (auto& [prefix, state] : prefixes_) {
-    if (key.substr(0, prefix.size()) != prefix) continue;
-    state.changed[std::string(key)] = writer_id;
+  if (!prefixes_.empty()) {
+    // The matching prefixes form a chain. Rather than testing each prefix,
+    // look at the largest one not above key[0, limit): if it is not a
+    // prefix of the key, no match is longer than their common part; the
+    // bound shrinks every step.
+    size_t limit = key.size();
+    while (true) {
+      auto it = prefixes_.upper_bound(key.substr(0, limit));
+      if (it == prefixes_.begin()) break;
+      --it;
+      const size_t common = CommonPrefixLength(it->first, key.substr(0, limit));
+      if (common == it->first.size()) {
+        it->second.changed[std::string(key)] = writer_id;
+        if (common == 0) break;
+        limit = common - 1;
+      } else {
+        limit = common;
+      }
+    }
   }
   InvalidateKey(key, CurrentOrigin());
 }

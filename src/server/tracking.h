@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,7 +58,9 @@ class Tracking {
     bool proceed = true;
   };
   // Two prefixes overlap when one starts with the other: a key could match
-  // both. Checks `prefixes` against those `c` has and against each other.
+  // both. Checks `prefixes` against those `c` has and against each other,
+  // reporting the first overlap Redis's pairwise scan would meet (found in
+  // O(n log n): a client may send millions of prefixes).
   PrefixCheck CheckPrefixes(const Client* c, std::span<const std::string_view> prefixes) const;
 
   // The redirect client id of `c` (0 when none), and its BCAST prefixes in
@@ -118,7 +121,7 @@ class Tracking {
   };
   struct ClientState {
     uint64_t redirect = 0;
-    std::vector<std::string> prefixes;  // kept sorted
+    std::set<std::string, std::less<>> prefixes;
   };
   // Who is running a command when a key changes.
   struct Origin {

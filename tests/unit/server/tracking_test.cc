@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <sys/uio.h>
 
+#include <algorithm>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -634,6 +637,27 @@ TEST_F(TrackingTest, BcastRedirectsToASubscribedResp2Client) {
   EXPECT_EQ(Pushed(other_), "[message, __redis__:invalidate, [p:1]]");
 }
 
+TEST_F(TrackingTest, BcastKeysReachEveryClientWhosePrefixMatches) {
+  // One client per prefix, nested: a key matches a chain of them.
+  const std::vector<std::string_view> prefixes = {"", "a", "ab", "abc", "abd", "b"};
+  std::vector<size_t> ids;
+  for (std::string_view p : prefixes) {
+    const size_t c = h_.NewClient();
+    Resp3(c);
+    EXPECT_EQ(Run({"client", "tracking", "on", "bcast", "prefix", p}, c), "OK");
+    ids.push_back(c);
+  }
+  EXPECT_EQ(Run({"mset", "abcd", "1", "abx", "1", "c", "1"}, writer_), "OK");
+  Broadcast();
+  EXPECT_EQ(Pushed(ids[0]), "[invalidate, [abcd, abx, c]]");
+  EXPECT_EQ(Pushed(ids[1]), "[invalidate, [abcd, abx]]");
+  EXPECT_EQ(Pushed(ids[2]), "[invalidate, [abcd, abx]]");
+  EXPECT_EQ(Pushed(ids[3]), "[invalidate, [abcd]]");
+  EXPECT_EQ(Pushed(ids[4]), "");
+  EXPECT_EQ(Pushed(ids[5]), "");
+  EXPECT_EQ(InfoField("tracking_total_prefixes"), "6");
+}
+
 TEST_F(TrackingTest, TurningBcastOffDropsItsPrefixes) {
   EXPECT_EQ(Run({"client", "tracking", "on", "bcast", "prefix", "a"}), "OK");
   EXPECT_EQ(Run({"client", "tracking", "on", "bcast", "prefix", "b"}, other_), "OK");
@@ -728,6 +752,94 @@ TEST_F(TrackingTest, PushesReachAClientWhoseRepliesAreOff) {
   EXPECT_EQ(Run({"set", "k", "1"}, writer_), "OK");
   EXPECT_EQ(Pushed(0), "[invalidate, [k]]");
   EXPECT_EQ(Raw({"client", "reply", "on"}), "+OK\r\n");
+}
+
+}  // namespace
+}  // namespace osprey::testing
+
+namespace osprey::testing {
+namespace {
+
+// Redis's pairwise overlap scan, the reference for Tracking::CheckPrefixes.
+server::Tracking::PrefixCheck NaiveCheck(const std::vector<std::string>& existing,
+                                         const std::vector<std::string_view>& fresh) {
+  auto overlap = [](std::string_view a, std::string_view b) {
+    const size_t n = std::min(a.size(), b.size());
+    return a.substr(0, n) == b.substr(0, n);
+  };
+  const std::string tail = "'. Prefixes for a single client must not overlap.";
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    for (const std::string& e : existing) {  // sorted
+      if (overlap(e, fresh[i])) {
+        return {"ERR Prefix '" + std::string(fresh[i]) + "' overlaps with an existing prefix '" +
+                    e + tail,
+                false};
+      }
+    }
+    for (size_t j = i + 1; j < fresh.size(); ++j) {
+      if (overlap(fresh[i], fresh[j])) {
+        return {"ERR Prefix '" + std::string(fresh[i]) +
+                    "' overlaps with another provided prefix '" + std::string(fresh[j]) + tail,
+                i != 0};
+      }
+    }
+  }
+  return {};
+}
+
+TEST(TrackingPrefixCheckTest, MatchesRedisPairwiseScanOnRandomInputs) {
+  CommandHarness h;
+  server::Tracking& tracking = h.server().tracking();
+  server::Client* c = &h.client(0);
+  std::mt19937 rng(12345);
+  auto random_prefix = [&rng] {
+    std::string s(rng() % 4, 'a');
+    for (char& ch : s) ch = static_cast<char>('a' + rng() % 2);
+    return s;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    tracking.Disable(c);
+    std::set<std::string> existing_set;
+    const size_t existing_count = rng() % 3;
+    for (size_t i = 0; i < existing_count; ++i) existing_set.insert(random_prefix());
+    std::vector<std::string> existing(existing_set.begin(), existing_set.end());
+    if (!existing.empty()) {
+      std::vector<std::string_view> views(existing.begin(), existing.end());
+      server::Tracking::Options opts;
+      opts.bcast = true;
+      opts.prefixes = views;
+      tracking.Enable(c, opts);
+    }
+    std::vector<std::string> fresh_owned;
+    const size_t fresh_count = rng() % 6;
+    for (size_t i = 0; i < fresh_count; ++i) fresh_owned.push_back(random_prefix());
+    std::vector<std::string_view> fresh(fresh_owned.begin(), fresh_owned.end());
+    const server::Tracking::PrefixCheck want = NaiveCheck(existing, fresh);
+    const server::Tracking::PrefixCheck got = tracking.CheckPrefixes(c, fresh);
+    ASSERT_EQ(got.error, want.error) << "round " << round;
+    ASSERT_EQ(got.proceed, want.proceed) << "round " << round;
+  }
+  tracking.Disable(c);
+}
+
+TEST(TrackingPrefixCheckTest, ManyPrefixesAreCheckedQuickly) {
+  CommandHarness h;
+  std::vector<std::string> owned;
+  for (int i = 0; i < 100000; ++i) owned.push_back("p" + std::to_string(1000000 + i) + ":");
+  owned.push_back("p1099999:x");  // overlaps the one before it, at the very end
+  std::vector<std::string_view> args = {"client", "tracking", "on", "bcast"};
+  for (const std::string& p : owned) {
+    args.push_back("prefix");
+    args.push_back(p);
+  }
+  // A pairwise scan would need 5e9 comparisons here.
+  EXPECT_EQ(h.Run(args).ToString(),
+            "ERR Prefix 'p1099999:' overlaps with another provided prefix 'p1099999:x'. "
+            "Prefixes for a single client must not overlap.");
+  // Redis 7.0 goes on (see OverlapAfterTheFirstPrefixRepliesErrorThenOk).
+  EXPECT_EQ(h.server().tracking().total_prefixes(), owned.size());
+  EXPECT_EQ(h.Run({"client", "tracking", "off"}).ToString(), "OK");
+  EXPECT_EQ(h.server().tracking().total_prefixes(), 0u);
 }
 
 }  // namespace
