@@ -22,6 +22,8 @@ OutputBuffer::Chunk* OutputBuffer::NewChunk(size_t cap) {
   return c;
 }
 
+size_t OutputBuffer::Held(const Chunk* c) { return malloc_usable_size(const_cast<Chunk*>(c)); }
+
 OutputBuffer::~OutputBuffer() {
   for (Chunk* c : chunks_) std::free(c);
 }
@@ -33,12 +35,14 @@ OutputBuffer& OutputBuffer::operator=(OutputBuffer&& other) noexcept {
   for (Chunk* c : chunks_) std::free(c);
   chunks_ = std::move(other.chunks_);
   head_sent_ = other.head_sent_;
+  held_ = other.held_;
   tail_pos_ = other.tail_pos_;
   tail_end_ = other.tail_end_;
   deferred_ = std::move(other.deferred_);
   other.chunks_.clear();
   other.deferred_.clear();
   other.head_sent_ = 0;
+  other.held_ = 0;
   other.tail_pos_ = other.tail_end_ = nullptr;
   return *this;
 }
@@ -56,8 +60,10 @@ void OutputBuffer::Grow(size_t n) {
   size_t cap = std::max(kChunkSize, n);
   Chunk* c = NewChunk(cap);
   chunks_.push_back(c);
+  held_ += Held(c);
   tail_pos_ = c->data;
   tail_end_ = c->data + c->cap;
+  if (growth_hook_ != nullptr) growth_hook_(growth_owner_);
 }
 
 void OutputBuffer::AppendSlow(const char* p, size_t n) {
@@ -122,6 +128,7 @@ void OutputBuffer::Consume(size_t n) {
       if (c->cap > kChunkSize) Release();
       return;
     }
+    held_ -= Held(c);
     std::free(c);
     chunks_.erase(chunks_.begin());
   }
@@ -136,6 +143,7 @@ void OutputBuffer::Consume(size_t n) {
 void OutputBuffer::Clear() {
   SyncTail();
   while (chunks_.size() > 1) {
+    held_ -= Held(chunks_.back());
     std::free(chunks_.back());
     chunks_.pop_back();
   }
@@ -159,6 +167,7 @@ void OutputBuffer::Release() {
   chunks_.clear();
   deferred_.clear();
   head_sent_ = 0;
+  held_ = 0;
   tail_pos_ = tail_end_ = nullptr;
 }
 
@@ -175,12 +184,17 @@ size_t OutputBuffer::ListBytes() const {
   return total;
 }
 
+size_t OutputBuffer::ListMemory() const {
+  return chunks_.size() > 1 ? held_ - Held(chunks_[0]) : 0;
+}
+
 size_t OutputBuffer::BeginDeferred() {
   SyncTail();
   // The placeholder is a chunk of its own; later appends go to a fresh chunk
   // after it, so filling it never moves bytes around.
   Chunk* hole = NewChunk(kDeferredCap);
   chunks_.push_back(hole);
+  held_ += Held(hole);
   tail_pos_ = tail_end_ = hole->data;  // force the next append to Grow
   deferred_.push_back(hole);
   return deferred_.size() - 1;

@@ -62,6 +62,10 @@ class OutputBuffer {
   size_t MemoryUsage() const;
   // Total bytes of all chunks after the first one (Redis's "reply list").
   size_t ListBytes() const;
+  // Bytes the allocator holds for the chunks after the first one, headers
+  // and rounding included: what Redis counts for its reply list (CLIENT
+  // LIST omem, client-output-buffer-limit). O(1).
+  size_t ListMemory() const;
   size_t ChunkCount() const { return chunks_.size(); }
 
   // Deferred lengths: BeginDeferred() reserves a place for a header written
@@ -73,6 +77,15 @@ class OutputBuffer {
   // Appends everything pending in `other` (which is left empty).
   void AppendAll(OutputBuffer& other);
 
+  // Called each time the buffer takes a new chunk (never on the inline
+  // path), so that its owner can keep pending output within a limit. The
+  // hook must not change the buffer. It stays with this object on moves.
+  using GrowthHook = void (*)(void* owner);
+  void set_growth_hook(GrowthHook hook, void* owner) {
+    growth_hook_ = hook;
+    growth_owner_ = owner;
+  }
+
  private:
   struct Chunk {
     size_t used;  // bytes written
@@ -80,6 +93,8 @@ class OutputBuffer {
     char data[];
   };
   static Chunk* NewChunk(size_t cap);
+  // Bytes the allocator gave for `c`.
+  static size_t Held(const Chunk* c);
 
   void AppendSlow(const char* p, size_t n);
   void Grow(size_t n);
@@ -92,6 +107,9 @@ class OutputBuffer {
   char* tail_end_ = nullptr;
   // Deferred placeholders: index into chunks_ by a stable id.
   std::vector<Chunk*> deferred_;
+  size_t held_ = 0;  // Held() of every chunk
+  GrowthHook growth_hook_ = nullptr;
+  void* growth_owner_ = nullptr;
 };
 
 }  // namespace osprey::protocol

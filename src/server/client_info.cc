@@ -88,9 +88,11 @@ std::string ClientFlagLetters(const Client& c) {
 
 size_t ClientMemoryUsage(Server& server, Client& c, size_t* output_mem) {
   protocol::OutputBuffer& out = c.output();
-  // omem: the reply list beyond the first buffer, as Redis's reply list.
+  // omem: the reply list beyond the first buffer, as Redis counts its reply
+  // list: the memory its blocks hold (not only their used part), plus a node
+  // each. client-output-buffer-limit judges this figure.
   const size_t list_chunks = out.ChunkCount() > 1 ? out.ChunkCount() - 1 : 0;
-  const size_t omem = out.ListBytes() + list_chunks * kListNode;
+  const size_t omem = out.ListMemory() + list_chunks * kListNode;
   if (output_mem != nullptr) *output_mem = omem;
   size_t mem = omem + sizeof(Client) + kReplyBufferSize;
   mem += c.query_buffer_capacity();

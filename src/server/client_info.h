@@ -11,7 +11,7 @@
 // capacity; rbs and rbp are the size of the output buffer's first chunk
 // (Redis's fixed reply buffer, 16 KB; we do not track a peak or shrink it);
 // obl is what is pending in that first chunk, oll and omem the chunks after
-// it and their bytes (Redis's reply list); tot-mem adds the query buffer,
+// it and the memory they hold (Redis's reply list); tot-mem adds the query buffer,
 // the client object, the first chunk, arguments, MULTI queue and pointer-
 // sized bookkeeping per watched key and subscription.
 #pragma once
