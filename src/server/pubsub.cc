@@ -42,13 +42,15 @@ void PubSub::RemoveSubscriber(Registry& reg, Kind kind, std::string_view name, C
   auto it = reg.find(name);
   if (it == reg.end()) return;
   std::vector<Client*>& v = it->second;
-  v.erase(std::find(v.begin(), v.end(), c));
+  auto pos = std::find(v.begin(), v.end(), c);
+  if (pos != v.end()) v.erase(pos);
   if (!v.empty()) return;
   // The last subscriber left: forget the name, so that an abandoned channel
   // costs nothing and PUBSUB CHANNELS lists only live ones.
   reg.erase(it);
   if (kind == Kind::kPattern) {
-    pattern_order_.erase(std::find(pattern_order_.begin(), pattern_order_.end(), name));
+    auto order = std::find(pattern_order_.begin(), pattern_order_.end(), name);
+    if (order != pattern_order_.end()) pattern_order_.erase(order);
   }
 }
 
