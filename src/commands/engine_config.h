@@ -30,6 +30,10 @@ struct EngineConfig {
   int64_t zset_max_listpack_value = 64;
   // Set when this server is a replica (some commands behave differently).
   bool is_replica = false;
+  // rdbcompression: LZF for long strings in RDB files and DUMP payloads.
+  bool rdb_compression = true;
+  // DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE and loading skip the CRC.
+  bool skip_checksum_validation = false;
 };
 
 }  // namespace osprey::commands

@@ -76,6 +76,7 @@ class Db {
   // --- hash fields with expire times (Redis 7.4) ---
   // The hashes to look at for due fields; see field_expiry.h.
   FieldExpiryIndex& field_expiry() { return field_expiry_; }
+  const FieldExpiryIndex& field_expiry() const { return field_expiry_; }
   struct FieldExpiryResult {
     size_t removed = 0;        // fields removed
     bool key_deleted = false;  // the hash had no field left and is gone

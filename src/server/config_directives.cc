@@ -440,7 +440,7 @@ std::vector<ConfigDef> BuildTable() {
       // ---- snapshotting (RDB)
       Special("save", kSaveOps).Flags(kMultiArg).Todo(),
       String("dbfilename", &C::dbfilename).Flags(kProtected).Check(DbFilename).Todo(),
-      Bool<&C::rdbcompression>("rdbcompression").Todo(),
+      Bool<&C::rdbcompression>("rdbcompression"),
       Bool<&C::rdbchecksum>("rdbchecksum").Flags(kImmutable).Todo(),
       Bool<&C::rdb_del_sync_files>("rdb-del-sync-files").Todo(),
       Bool<&C::rdb_save_incremental_fsync>("rdb-save-incremental-fsync").Todo(),

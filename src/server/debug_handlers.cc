@@ -214,6 +214,8 @@ void DebugPauseCron(CommandContext& ctx) {
 
 void DebugSetSkipChecksumValidation(CommandContext& ctx) {
   ServerOf(ctx).debug.skip_checksum_validation = AtoI(ctx.arg(2)) != 0;
+  ServerOf(ctx).engine_config().skip_checksum_validation =
+      ServerOf(ctx).debug.skip_checksum_validation;  // RESTORE reads it there
   ctx.reply().Ok();
 }
 

@@ -170,6 +170,7 @@ void Server::ApplyConfig() {
   engine_config_.set_max_intset_entries = cfg.set_max_intset_entries;
   engine_config_.zset_max_listpack_entries = cfg.zset_max_listpack_entries;
   engine_config_.zset_max_listpack_value = cfg.zset_max_listpack_value;
+  engine_config_.rdb_compression = cfg.rdbcompression;
   // LRU and LFU policies keep a clock per value, so Redis stops sharing
   // small integers under them once maxmemory is set (OBJECT REFCOUNT shows it).
   engine_config_.shared_integers =
@@ -234,7 +235,8 @@ void Server::RegisterConfigHooks() {
        "slowlog-max-len", "latency-monitor-threshold", "maxmemory", "maxmemory-policy",
        "lfu-log-factor", "lfu-decay-time", "loglevel", "hash-max-listpack-entries",
        "hash-max-listpack-value", "list-max-listpack-size", "list-compress-depth",
-       "set-max-intset-entries", "zset-max-listpack-entries", "zset-max-listpack-value"},
+       "set-max-intset-entries", "zset-max-listpack-entries", "zset-max-listpack-value",
+       "rdbcompression"},
       [this](const ServerConfig&) {
         ApplyConfig();
         return base::Status::Ok();

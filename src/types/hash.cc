@@ -1,6 +1,7 @@
 #include "types/hash.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "base/check.h"
@@ -160,6 +161,21 @@ HashValue::~HashValue() {
   } else {
     FreeListpack(listpack_buffer());
   }
+}
+
+std::unique_ptr<HashValue> HashValue::FromListpack(Listpack lp, bool field_ttls) {
+  OSPREY_CHECK(lp.Size() % (field_ttls ? 3 : 2) == 0);
+  auto h = std::make_unique<HashValue>();
+  h->ReplaceListpack(std::move(lp), field_ttls ? Encoding::kListpackEx : Encoding::kListpack);
+  return h;
+}
+
+std::string_view HashValue::ListpackBytes() const {
+  OSPREY_CHECK(encoding() != Encoding::kTable);
+  const uint8_t* buf = listpack_buffer();
+  uint32_t total;
+  std::memcpy(&total, buf, sizeof(total));
+  return std::string_view(reinterpret_cast<const char*>(buf), total);
 }
 
 void HashValue::SetRep(const void* p, Encoding e) {

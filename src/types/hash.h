@@ -67,6 +67,14 @@ class HashValue final : public Object {
   HashValue(const HashValue&) = delete;
   HashValue& operator=(const HashValue&) = delete;
 
+  // A hash holding `lp` as it is (RDB, RESTORE): "listpackex" with
+  // `field_ttls`, else "listpack". REQUIRES: lp passed Listpack::Validate and
+  // holds field, value pairs (or field, value, expire triples in the order
+  // described above, the expire an integer, 0 for none) with unique fields.
+  static std::unique_ptr<HashValue> FromListpack(Listpack lp, bool field_ttls);
+  // The listpack's bytes, as RDB stores them. REQUIRES: a listpack form.
+  std::string_view ListpackBytes() const;
+
   ValueType type() const override { return ValueType::kHash; }
   std::string_view EncodingName() const override;
   std::unique_ptr<Object> Clone() const override;

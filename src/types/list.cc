@@ -871,6 +871,35 @@ void ListValue::ForEach(const std::function<void(const ListElement&)>& f) const 
   while (it.Next(&e)) f(e);
 }
 
+// --------------------------------------------------------------- whole nodes
+
+void ListValue::AppendListpackNode(Listpack lp) {
+  const size_t count = lp.Size();
+  OSPREY_CHECK(count > 0 && count <= UINT16_MAX);
+  Node n{};
+  n.set_sz(lp.TotalBytes());
+  n.data = lp.Release();
+  n.SetCount(count);
+  InsertNode(len_ == 0 ? kNpos : len_ - 1, /*after=*/true, n);
+}
+
+void ListValue::AppendPlainNode(std::string_view value) {
+  InsertNode(len_ == 0 ? kNpos : len_ - 1, /*after=*/true, Node::Plain(value));
+}
+
+void ListValue::ForEachNode(const std::function<void(const StoredNode&)>& fn) const {
+  for (size_t i = 0; i < len_; ++i) {
+    const Node& n = node(i);
+    StoredNode b{n.plain(), n.compressed(), {}, n.sz()};
+    if (n.compressed()) {
+      b.data = std::string_view(reinterpret_cast<const char*>(n.data) + kLzfHeader, LoadU32(n.data));
+    } else {
+      b.data = std::string_view(reinterpret_cast<const char*>(n.data), n.sz());
+    }
+    fn(b);
+  }
+}
+
 bool ListValue::Validate() const {
   size_t total = 0;
   std::string scratch;

@@ -94,6 +94,24 @@ class ListValue final : public Object {
   // Calls f(const ListElement&) for every element, head to tail.
   void ForEach(const std::function<void(const ListElement&)>& f) const;
 
+  // --- whole nodes (RDB) ---
+  // Appends a node at the tail holding `lp` as it is, or a plain node
+  // holding `value`, as Redis appends the nodes of a loaded list; the
+  // compression rule applies as after any new node. REQUIRES for `lp`: it
+  // passed Listpack::Validate and holds 1 to 65535 elements.
+  void AppendListpackNode(Listpack lp);
+  void AppendPlainNode(std::string_view value);
+  // A node's bytes as stored: a listpack, a plain element, or (compressed)
+  // the LZF form of either, which expands to raw_size bytes.
+  struct StoredNode {
+    bool plain;
+    bool compressed;
+    std::string_view data;
+    size_t raw_size;
+  };
+  // Calls fn for every node, head to tail.
+  void ForEachNode(const std::function<void(const StoredNode&)>& fn) const;
+
   // --- introspection for tests and DEBUG ---
   struct NodeInfo {
     size_t count;       // elements

@@ -46,6 +46,10 @@ void KeepRandomPrefix(std::vector<T>& items, size_t count, std::mt19937_64& rng)
 
 SetValue::SetValue(uint64_t seed) : seed_(seed) {}
 
+SetValue::SetValue(uint64_t seed, Intset members) : intset_(std::move(members)), seed_(seed) {
+  OSPREY_CHECK(!intset_.Empty());
+}
+
 SetValue::~SetValue() = default;
 
 std::string_view SetValue::EncodingName() const { return table_ ? "hashtable" : "intset"; }

@@ -32,6 +32,8 @@ class SetValue final : public Object {
  public:
   // An empty intset. `seed` keys the hash of the table the set converts to.
   explicit SetValue(uint64_t seed);
+  // An intset-encoded set holding `members` (REQUIRES: not empty).
+  SetValue(uint64_t seed, Intset members);
   ~SetValue() override;
   SetValue(const SetValue&) = delete;
   SetValue& operator=(const SetValue&) = delete;

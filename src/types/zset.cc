@@ -133,6 +133,13 @@ std::unique_ptr<ZSetValue> ZSetValue::FromItems(std::vector<Item> items,
   return z;
 }
 
+std::unique_ptr<ZSetValue> ZSetValue::FromListpack(Listpack lp) {
+  OSPREY_CHECK(!lp.Empty() && lp.Size() % 2 == 0);
+  auto z = std::make_unique<ZSetValue>(Encoding::kListpack);
+  z->lp_ = std::move(lp);
+  return z;
+}
+
 std::string_view ZSetValue::EncodingName() const {
   return !full_ ? "listpack" : "skiplist";
 }

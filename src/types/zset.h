@@ -147,6 +147,12 @@ class ZSetValue final : public Object {
   static std::unique_ptr<ZSetValue> FromItems(std::vector<Item> items, const ZSetLimits& limits);
   // Puts items into set order.
   static void SortItems(std::vector<Item>* items);
+  // A listpack-encoded value holding `lp` as it is (RDB, RESTORE).
+  // REQUIRES: lp passed Listpack::Validate and holds member, score pairs
+  // with unique members, in set order, no score NaN, at least one pair.
+  static std::unique_ptr<ZSetValue> FromListpack(Listpack lp);
+  // The listpack's bytes, as RDB stores them. REQUIRES: encoding() == kListpack.
+  std::string_view ListpackBytes() const { return lp_.bytes(); }
 
   ValueType type() const override { return ValueType::kZSet; }
   std::string_view EncodingName() const override;

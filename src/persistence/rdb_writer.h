@@ -1,0 +1,61 @@
+// Serializes values and whole data sets in Redis's RDB format, as Redis 7.0
+// writes them (RDB version 10: listpacks for small hashes and sorted sets,
+// intsets, quicklist nodes as they are in memory), so files and DUMP
+// payloads load in Redis 7.0. A hash whose fields have expire times needs
+// Redis 7.4's types (version 12); only those values (and files holding one)
+// carry version 12.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "keyspace/access_clock.h"
+#include "keyspace/entry.h"
+#include "persistence/rdb_format.h"
+#include "persistence/rdb_io.h"
+
+namespace osprey::keyspace {
+class Keyspace;
+}
+
+namespace osprey::persistence {
+
+// The type byte `e`'s value is written with.
+RdbType ValueRdbType(keyspace::Entry e);
+// The RDB version that type needs: kRdbVersionFieldTtl for a hash with
+// field expire times, else kRdbVersion.
+int ValueRdbVersion(keyspace::Entry e);
+// Writes `e`'s value (without its type byte or key).
+void WriteValue(RdbEncoder& enc, keyspace::Entry e);
+
+// A DUMP payload: type byte, value, the RDB version (2 bytes LE) and the
+// CRC-64 of all that (8 bytes LE).
+std::string CreateDumpPayload(keyspace::Entry e, bool compress);
+
+// What a data set is saved with.
+struct RdbSaveOptions {
+  bool compress = true;  // rdbcompression
+  bool checksum = true;  // rdbchecksum (else the trailer is zeros)
+  // Per-key access information, as the eviction policy keeps it: idle
+  // seconds under an LRU policy, the LFU counter under an LFU one.
+  enum class AccessInfo { kNone, kLru, kLfu };
+  AccessInfo access_info = AccessInfo::kNone;
+  keyspace::LfuParams lfu_params;
+  int64_t now_ms = 0;
+  // AUX fields after the header, in order (redis-ver, ctime, ...).
+  std::vector<std::pair<std::string, std::string>> aux;
+};
+
+// The version a file of this data set gets: kRdbVersionFieldTtl when some
+// hash has field expire times, else kRdbVersion.
+int DatasetRdbVersion(const keyspace::Keyspace& ks);
+
+// Writes the whole data set: header, AUX fields, every database's keys
+// (with SELECTDB and RESIZEDB), EOF and the checksum.
+void WriteDataset(RdbSink& sink, const keyspace::Keyspace& ks, const RdbSaveOptions& opts);
+
+}  // namespace osprey::persistence
