@@ -423,14 +423,16 @@ void Server::BeforeSleep() {
   HandlePendingReads();  // io-threads: read and run what arrived
   RunReleasedClients();  // CLIENT PAUSE ended: run the held requests first
   HandleBlockedClients();
-  tracking_.Broadcast();  // BCAST: the keys changed during this iteration
-  HandlePendingWrites();
-  FreeClosedClients();
+  // The fast expiry cycle runs before the writes (as in Redis), so what it
+  // causes (keyspace events, tracking invalidations) leaves in this pass.
   // No active expiry while clients are paused (the data set stays static).
   if (active_expire_enabled && config().active_expire_effort > 0 && !CheckPauseTimeout()) {
     UpdateCachedTime();
     active_expire_->RunFastCycle(*keyspace_, *clock_, config().active_expire_effort);
   }
+  tracking_.Broadcast();  // BCAST: the keys changed during this iteration
+  HandlePendingWrites();
+  FreeClosedClients();
   if (shutdown_requested_) loop_.Stop();
 }
 
