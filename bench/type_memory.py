@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import socket
 import sys
 import tempfile
@@ -108,6 +109,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--elements", type=int, default=1_000_000)
     ap.add_argument("--only", default="list,set,hash,zset")
+    ap.add_argument("--server-args", default="",
+                    help='extra arguments for both servers, e.g. "--list-compress-depth 1"')
     opts = ap.parse_args()
     binaries = {
         "osprey": os.environ.get("OSPREY_SERVER", str(ROOT / "build" / "osprey-server")),
@@ -121,7 +124,7 @@ def main() -> int:
             for label, binary in binaries.items():
                 # A fresh server per measurement: pages freed by an earlier
                 # FLUSHALL would otherwise hide part of the RSS growth.
-                server = Server(label, binary, [], None, Path(tmp))
+                server = Server(label, binary, shlex.split(opts.server_args), None, Path(tmp))
                 server.start(taken)
                 try:
                     results[(label, kind)] = m = measure(server, kind, opts.elements)
