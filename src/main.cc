@@ -13,6 +13,7 @@
 #include "server/server.h"
 #include "server/banner.h"
 #include "server/server_config.h"
+#include "server/snapshot.h"
 #include "server/version.h"
 
 namespace {
@@ -81,5 +82,11 @@ int main(int argc, char** argv) {
     logger.Log(base::LogLevel::kNotice, "Running mode=%s, port=%d.", mode.c_str(), cfg.port);
   }
   logger.Log(base::LogLevel::kNotice, "Server initialized");
+  st = server::LoadSnapshotAtStartup(server);
+  if (!st.ok()) {
+    logger.Log(base::LogLevel::kWarning, "Fatal error loading the DB: %s. Exiting.",
+               std::string(st.message()).c_str());
+    return 1;
+  }
   return server.Run();
 }

@@ -175,9 +175,12 @@ base::Status LoadDataset(std::string_view data, keyspace::Keyspace& ks,
           attrs = KeyAttributes{};
           continue;
         }
-        if (db->table().Find(key)) {
-          r.FailAt(at, "duplicate key");
-          return Corrupt(r, key, db->index());
+        if (keyspace::Entry old = db->table().Find(key)) {
+          if (!opts.replace_existing) {
+            r.FailAt(at, "duplicate key");
+            return Corrupt(r, key, db->index());
+          }
+          db->Erase(old);
         }
         keyspace::Entry e = db->Add(key, value.TakeSpec(), attrs.expire_ms);
         e.set_clock(LoadedClock(e.clock(), attrs.idle, attrs.freq, opts));

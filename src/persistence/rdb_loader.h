@@ -66,6 +66,9 @@ struct RdbLoadOptions {
   // Whether LRU idle times (false) or LFU counters (true) from the file set
   // the keys' access clocks.
   bool lfu = false;
+  // A key already in the database is replaced (DEBUG RELOAD MERGE) instead
+  // of failing the load as a duplicate.
+  bool replace_existing = false;
 };
 
 struct RdbLoadStats {

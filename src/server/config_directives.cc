@@ -439,9 +439,9 @@ std::vector<ConfigDef> BuildTable() {
 
       // ---- snapshotting (RDB)
       Special("save", kSaveOps).Flags(kMultiArg).Todo(),
-      String("dbfilename", &C::dbfilename).Flags(kProtected).Check(DbFilename).Todo(),
+      String("dbfilename", &C::dbfilename).Flags(kProtected).Check(DbFilename),
       Bool<&C::rdbcompression>("rdbcompression"),
-      Bool<&C::rdbchecksum>("rdbchecksum").Flags(kImmutable).Todo(),
+      Bool<&C::rdbchecksum>("rdbchecksum").Flags(kImmutable),
       Bool<&C::rdb_del_sync_files>("rdb-del-sync-files").Todo(),
       Bool<&C::rdb_save_incremental_fsync>("rdb-save-incremental-fsync").Todo(),
       Bool<&C::stop_writes_on_bgsave_error>("stop-writes-on-bgsave-error").Todo(),

@@ -14,6 +14,7 @@
 #include "server/server.h"
 #include "server/server_config.h"
 #include "server/server_context.h"
+#include "server/snapshot.h"
 
 namespace osprey::server {
 
@@ -62,13 +63,10 @@ size_t EmptyDb(keyspace::Keyspace& ks, keyspace::Db& db, bool async) {
 
 // What FLUSHALL does after emptying the data set when save points are
 // configured: Redis writes a fresh RDB there, which also resets the change
-// counter. The hook for persistence; until it exists only the counter moves
-// as a successful save would move it. Returns true when it "saved".
+// counter. Returns true when it saved.
 bool SaveAfterFlushAll(Server& server) {
   if (server.config().save.empty()) return false;
-  // Persistence hook: write the (now empty) snapshot here.
-  server.stats().dirty = 0;
-  return true;
+  return SaveSnapshot(server).ok();
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 // enable-debug-command allows the caller.
 //
 // Subcommands whose subsystem does not exist yet answer an error saying so
-// (RELOAD and LOADAOF need persistence, REPLICATE replication, RESTART and
+// (LOADAOF needs the AOF, REPLICATE replication, RESTART and
 // CRASH-AND-RECOVER a restart path); unknown subcommands and wrong argument
 // counts get Redis's "unknown subcommand or wrong number of arguments"
 // error. Like Redis, DEBUG looks keys up without expiring them or touching
@@ -34,6 +34,7 @@
 #include "server/handler_replies.h"
 #include "server/server.h"
 #include "server/server_context.h"
+#include "server/snapshot.h"
 #include "types/list.h"
 
 namespace osprey::server {
@@ -414,11 +415,48 @@ void DebugPanic(CommandContext& ctx) {
   std::abort();
 }
 
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save the RDB file, empty the
+// databases, load the file back (MERGE: loaded keys replace existing ones).
+void DebugReload(CommandContext& ctx) {
+  bool merge = false;
+  bool flush = true;
+  bool save = true;
+  for (size_t j = 2; j < ctx.argc(); ++j) {
+    if (IsOption(ctx.arg(j), "merge")) {
+      merge = true;
+    } else if (IsOption(ctx.arg(j), "noflush")) {
+      flush = false;
+    } else if (IsOption(ctx.arg(j), "nosave")) {
+      save = false;
+    } else {
+      ctx.reply().Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+      return;
+    }
+  }
+  Server& server = ServerOf(ctx);
+  if (save && !SaveSnapshot(server).ok()) {
+    ctx.reply().Error("ERR");
+    return;
+  }
+  if (flush) {
+    ctx.BeforeFlush(-1);
+    for (int i = 0; i < ctx.keyspace().db_count(); ++i) ctx.keyspace().db(i).Clear();
+  }
+  const base::Status st = LoadSnapshot(server, merge);
+  if (!st.ok()) {
+    server.logger().Log(base::LogLevel::kWarning, "%s", std::string(st.message()).c_str());
+    ctx.reply().Error("ERR Error trying to load the RDB dump");
+    return;
+  }
+  server.logger().Log(base::LogLevel::kWarning, "DB reloaded by DEBUG RELOAD");
+  ctx.reply().Ok();
+}
+
 // For subcommands whose subsystem is not written yet.
 void DebugNotYet(CommandContext& ctx) {
   const std::string sub = base::AsciiToUpper(ctx.arg(1));
   std::string_view needs = "a subsystem this version lacks";
-  if (sub == "RELOAD" || sub == "LOADAOF") {
+  if (sub == "LOADAOF") {
     needs = "persistence (RDB/AOF)";
   } else if (sub == "REPLICATE") {
     needs = "replication";
@@ -465,6 +503,10 @@ void DebugHelp(CommandContext& ctx) {
           "    Print the quicklist holding the value of <key>.",
           "QUICKLIST-PACKED-THRESHOLD <size>",
           "    Set the size from which list elements get nodes of their own (0: 1gb).",
+          "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
+          "    Save the RDB file, empty the databases and load the file back. MERGE:",
+          "    loaded keys replace existing ones; NOFLUSH: keep the data set; NOSAVE: load",
+          "    the file as it is.",
           "REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|<milliseconds>>",
           "    How often a client's reply buffer peak is reset.",
           "REPLYBUFFER RESIZING <0|1>",
@@ -519,7 +561,7 @@ constexpr Subcommand kSubcommands[] = {
     {"segfault", 2, 0, DebugSegfault},
     {"panic", 2, 0, DebugPanic},
     {"assert", 2, 0, DebugPanic},
-    {"reload", 2, 0, DebugNotYet},
+    {"reload", 2, 0, DebugReload},
     {"loadaof", 2, 0, DebugNotYet},
     {"replicate", 3, 0, DebugNotYet},
     {"restart", 2, 3, DebugNotYet},

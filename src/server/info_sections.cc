@@ -257,8 +257,9 @@ void AppendMemorySection(Server& server, std::string* out) {
 }
 
 void AppendPersistenceSection(Server& server, std::string* out) {
-  // No snapshot or AOF has run: Redis's values for an idle server. The last
-  // save time of a server that never saved is its start time.
+  // No background save or AOF exists yet: their fields keep Redis's values
+  // for an idle server. The last save time of a server that never saved is
+  // its start time.
   out->append(
       "# Persistence\r\n"
       "loading:0\r\n"
@@ -272,16 +273,21 @@ void AppendPersistenceSection(Server& server, std::string* out) {
   AppendFormat(out, "rdb_changes_since_last_save:%llu\r\n",
                static_cast<unsigned long long>(server.stats().dirty));
   out->append("rdb_bgsave_in_progress:0\r\n");
+  const ServerStats& st = server.stats();
   AppendFormat(out, "rdb_last_save_time:%lld\r\n",
-               static_cast<long long>(server.stats().start_time_ms / 1000));
+               static_cast<long long>((st.lastsave_ms != 0 ? st.lastsave_ms : st.start_time_ms) /
+                                      1000));
+  AppendFormat(out, "rdb_last_bgsave_status:%s\r\n", st.last_save_ok ? "ok" : "err");
   out->append(
-      "rdb_last_bgsave_status:ok\r\n"
       "rdb_last_bgsave_time_sec:-1\r\n"
-      "rdb_current_bgsave_time_sec:-1\r\n"
-      "rdb_saves:0\r\n"
-      "rdb_last_cow_size:0\r\n"
-      "rdb_last_load_keys_expired:0\r\n"
-      "rdb_last_load_keys_loaded:0\r\n"
+      "rdb_current_bgsave_time_sec:-1\r\n");
+  AppendFormat(out, "rdb_saves:%llu\r\n", static_cast<unsigned long long>(st.rdb_saves));
+  out->append("rdb_last_cow_size:0\r\n");
+  AppendFormat(out, "rdb_last_load_keys_expired:%llu\r\n",
+               static_cast<unsigned long long>(st.rdb_last_load_keys_expired));
+  AppendFormat(out, "rdb_last_load_keys_loaded:%llu\r\n",
+               static_cast<unsigned long long>(st.rdb_last_load_keys_loaded));
+  out->append(
       "aof_enabled:0\r\n"
       "aof_rewrite_in_progress:0\r\n"
       "aof_rewrite_scheduled:0\r\n"

@@ -18,6 +18,7 @@
 #include "server/dispatcher.h"
 #include "server/output_limits.h"
 #include "server/server_config.h"
+#include "server/snapshot.h"
 
 namespace osprey::server {
 
@@ -65,7 +66,7 @@ class SignalHandler final : public net::IoHandler {
     while (read(fd_, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {
       const char* name = info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
       server_->logger().Log(base::LogLevel::kWarning, "Received %s scheduling shutdown...", name);
-      server_->RequestShutdownFromSignal();
+      server_->RequestShutdownFromSignal(info.ssi_signo == SIGINT);
     }
   }
   void OnWritable() override {}
@@ -442,10 +443,13 @@ int64_t Server::Cron() {
   // DEBUG PAUSE-CRON: tests freeze the periodic work (expiry, client checks).
   if (debug.pause_cron) return 1000 / hz;
   if (shutdown_asap_) {
-    // Persistence hook: a signal-initiated shutdown saves per
-    // shutdown-on-sigterm / shutdown-on-sigint once snapshots exist.
+    // A signal-initiated shutdown saves per shutdown-on-sigterm /
+    // shutdown-on-sigint; when the save fails (and FORCE is not set) the
+    // server keeps running, as Redis does.
     shutdown_asap_ = false;
-    RequestShutdown(0);
+    const uint32_t flags = shutdown_sigint_ ? config().shutdown_on_sigint
+                                            : config().shutdown_on_sigterm;
+    if (SaveBeforeExit(*this, flags)) RequestShutdown(0);
   }
   ++cron_loops_;
   if (cron_loops_ % std::max(1, hz / 10) == 0) {

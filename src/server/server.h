@@ -74,7 +74,10 @@ class Server final : public commands::EngineHooks,
   // A signal (SIGTERM, SIGINT) asks for shutdown: as in Redis the next cron
   // tick begins it, so DEBUG PAUSE-CRON holds it back and SHUTDOWN ABORT
   // can withdraw it meanwhile.
-  void RequestShutdownFromSignal() { shutdown_asap_ = true; }
+  void RequestShutdownFromSignal(bool sigint = false) {
+    shutdown_asap_ = true;
+    shutdown_sigint_ = sigint;
+  }
   // Withdraws a shutdown that was requested but has not begun yet (SHUTDOWN
   // ABORT). Returns false when none was pending.
   bool CancelShutdown() {
@@ -275,6 +278,7 @@ class Server final : public commands::EngineHooks,
   int64_t cron_loops_ = 0;
   bool shutdown_requested_ = false;
   bool shutdown_asap_ = false;  // set by a signal, acted on by the cron
+  bool shutdown_sigint_ = false;  // that signal was SIGINT (else SIGTERM)
   int exit_code_ = 0;
   int signal_fd_ = -1;
   std::unique_ptr<net::IoHandler> signal_handler_;

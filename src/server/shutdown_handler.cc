@@ -12,7 +12,7 @@
 //      up -- replication hook, there are no replicas yet;
 //   2. AOF: flush and fsync -- persistence hook;
 //   3. RDB: save when SAVE is given, or when save points are configured and
-//      NOSAVE is not -- persistence hook;
+//      NOSAVE is not (SaveBeforeExit in snapshot.cc);
 // A failing step aborts the shutdown with "Errors trying to SHUTDOWN. Check
 // logs." unless FORCE is given.
 #include <string_view>
@@ -25,6 +25,7 @@
 #include "server/server.h"
 #include "server/server_config.h"
 #include "server/server_context.h"
+#include "server/snapshot.h"
 
 namespace osprey::server {
 
@@ -66,41 +67,12 @@ bool ParseShutdownOptions(CommandContext& ctx, ShutdownOptions* opts) {
   return true;
 }
 
-// Persistence hook: writes the final snapshot. There is no RDB writer yet,
-// so there is nothing to write and nothing can fail.
-base::Status SaveFinalSnapshot(Server& server) {
-  server.logger().Log(base::LogLevel::kNotice,
-                      "Saving the final RDB snapshot before exiting (no persistence in this "
-                      "version: nothing written).");
-  return base::Status::Ok();
-}
-
 // The steps before exiting (see the file comment). Returns false, having
 // logged why, when the shutdown must not go on.
 bool PrepareToExit(Server& server, uint32_t flags) {
-  const ServerConfig& cfg = server.config();
-  const bool force = (flags & kShutdownForce) != 0;
   // Replication hook: without NOW, wait for lagging replicas here.
   // Persistence hook: flush and fsync the AOF here when appendonly is on.
-  const bool save = (flags & kShutdownSave) != 0 ||
-                    ((flags & kShutdownNoSave) == 0 && !cfg.save.empty());
-  if (save) {
-    base::Status st = SaveFinalSnapshot(server);
-    if (!st.ok()) {
-      const std::string why(st.message());
-      if (!force) {
-        server.logger().Log(base::LogLevel::kWarning,
-                            "Error trying to save the DB, can't exit: %s", why.c_str());
-        server.logger().Log(base::LogLevel::kWarning,
-                            "Errors trying to shut down the server. Check the logs for more "
-                            "information.");
-        return false;
-      }
-      server.logger().Log(base::LogLevel::kWarning,
-                          "Error trying to save the DB (%s). Exit anyway.", why.c_str());
-    }
-  }
-  return true;
+  return SaveBeforeExit(server, flags);
 }
 
 }  // namespace

@@ -47,6 +47,12 @@ struct ServerStats {
   uint64_t client_qbuf_limit_disconnections = 0;
   uint64_t client_outbuf_limit_disconnections = 0;
   uint64_t dirty = 0;  // changes since the last save
+  // RDB snapshots (INFO persistence, LASTSAVE): 0 means "never saved".
+  int64_t lastsave_ms = 0;
+  bool last_save_ok = true;
+  uint64_t rdb_saves = 0;
+  uint64_t rdb_last_load_keys_loaded = 0;
+  uint64_t rdb_last_load_keys_expired = 0;
   uint64_t peak_memory = 0;
   std::map<std::string, uint64_t> error_counts;  // errorstats, by error code
   std::vector<CommandStats> commands;             // by CommandDef::id

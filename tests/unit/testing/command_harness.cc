@@ -1,7 +1,12 @@
 #include "testing/command_harness.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <sys/uio.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
 
 #include "server/client.h"
 #include "server/config_registry.h"
@@ -11,6 +16,26 @@
 namespace osprey::testing {
 
 namespace {
+
+// Snapshots the harness's servers write (SAVE, FLUSHALL and SHUTDOWN with
+// save points) go to one temporary directory per test process, removed at
+// exit, never to wherever the tests were started from.
+char g_snapshot_dir[] = "/tmp/osprey-unit-XXXXXX";
+
+void RemoveSnapshotDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(g_snapshot_dir, ignored);
+}
+
+const std::string& SnapshotDir() {
+  static const std::string dir = [] {
+    if (mkdtemp(g_snapshot_dir) == nullptr) return std::string("/tmp");
+    std::atexit(RemoveSnapshotDir);
+    return std::string(g_snapshot_dir);
+  }();
+  return dir;
+}
+
 std::string Drain(protocol::OutputBuffer& out) {
   std::string bytes;
   std::vector<iovec> iov(out.ChunkCount() + 4);
@@ -30,7 +55,7 @@ std::string Drain(protocol::OutputBuffer& out) {
 CommandHarness::CommandHarness(std::string_view config)
     : config_(std::make_unique<server::ConfigRegistry>()) {
   logger_.set_level(base::LogLevel::kWarning);
-  base::Status st = config_->LoadFromString(config);
+  base::Status st = config_->LoadFromString("dir " + SnapshotDir() + "\n" + std::string(config));
   EXPECT_TRUE(st.ok()) << st.message();
   server_ = std::make_unique<server::Server>(config_.get(), &logger_, &clock_);
   st = server_->Init(/*listen=*/false);
