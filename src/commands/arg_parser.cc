@@ -48,9 +48,11 @@ bool GetBlockingDeadline(CommandContext& ctx, std::string_view arg, int64_t* dea
     return false;
   }
   long double ms = ceill(seconds * 1000.0L);
-  // Out of the range of a 64-bit count of milliseconds: Redis's conversion
-  // saturates on this platform, so do the same rather than overflow.
-  int64_t t = ms >= 9.2e18L ? INT64_MAX : ms <= -9.2e18L ? INT64_MIN : static_cast<int64_t>(ms);
+  // Out of the range of a 64-bit count of milliseconds (inf, 1e300, ...):
+  // Redis's conversion gives x86's "integer indefinite", INT64_MIN, whatever
+  // the sign, so such a timeout is "negative". Do the same without the
+  // undefined conversion.
+  int64_t t = (ms >= -0x1p63L && ms < 0x1p63L) ? static_cast<int64_t>(ms) : INT64_MIN;
   if (t < 0) {
     ctx.reply().Error(ErrorCode::kNegativeTimeout);
     return false;

@@ -21,8 +21,8 @@ class CommandTable;
 
 // What a client blocked on keys receives when its timeout passes.
 enum class BlockTimeoutReply : uint8_t {
-  kNullArray,  // BLPOP, BRPOP, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP
-  kNullBulk,   // BLMOVE, BRPOPLPUSH
+  kNullArray,  // every blocking list and sorted-set command (BLMOVE too)
+  kNullBulk,   // a null bulk string: no Redis 7.0 command times out with it
 };
 
 // Services of the engine around the keyspace, implemented by the server.

@@ -93,13 +93,15 @@ void BlockingMove(CommandContext& ctx, ListWhere from, ListWhere to, int64_t dea
     MoveElement(ctx, source_key, source, ctx.arg(2), from, to);
     return;
   }
+  // Inside MULTI the reply is a null bulk string, but a timeout answers a null
+  // array, as it does for every blocking list command in Redis 7.0.
   if (!ctx.may_block()) {
     ctx.reply().Null();
     return;
   }
   const std::string_view keys[] = {source_key};
   ctx.BlockForKeys(keys, types::ValueType::kList, deadline_ms,
-                   commands::BlockTimeoutReply::kNullBulk);
+                   commands::BlockTimeoutReply::kNullArray);
 }
 
 enum class PopResult { kServed, kWrongType, kNothing };

@@ -389,6 +389,11 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
     o.alpha = true;
     o.by = false;
   }
+  // Redis converts a listpack sorted set to a skiplist for good before it
+  // sorts it (SORT_RO too); OBJECT ENCODING shows it afterwards.
+  if (value != nullptr && value->type() == types::ValueType::kZSet) {
+    static_cast<types::ZSetValue*>(e.object())->ToSkiplist();
+  }
   int64_t len = 0;
   if (value != nullptr) {
     switch (value->type()) {

@@ -106,7 +106,8 @@ void BlockingPopGeneric(CommandContext& ctx, std::span<const std::string_view> k
     }
   }
   for (std::string_view key : keys) {
-    if (key == ready) continue;
+    // (An empty ready key means "not woken": the key "" is a key like any.)
+    if (!ready.empty() && key == ready) continue;
     ZSetValue* z = nullptr;
     const ZSetLookup found = FindZSet(ctx, key, keyspace::kLookupWrite, &z);
     if (found == ZSetLookup::kWrongType) return;

@@ -160,6 +160,11 @@ class ZSetValue final : public Object {
   size_t MemoryUsage() const override;
 
   Encoding encoding() const { return full_ ? Encoding::kSkiplist : Encoding::kListpack; }
+  // Converts a listpack to the skiplist encoding (nothing when it is one
+  // already), as Redis's SORT does to the sorted sets it sorts.
+  void ToSkiplist() {
+    if (!full_) ConvertToSkiplist();
+  }
   size_t size() const;
   bool empty() const { return size() == 0; }
 

@@ -15,10 +15,12 @@ narrowed per run with DIFF_COMMANDS, e.g.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 from . import normalize as nz
+from .registry import SPECS, CommandSpec, command
+from .registry import cmd as _cmd
+from .registry import shuffled as _shuffled
 
 # What the generator may draw. Edit here as Osprey's milestones land.
 PRESETS = {
@@ -35,42 +37,39 @@ PRESETS = {
     # Make lists, sets, hashes and sorted sets so WRONGTYPE paths run. The state
     # digest then also reads them with LRANGE, SMEMBERS, HGETALL and ZRANGE.
     "types": ("LPUSH", "SADD", "HSET", "ZADD"),
+    # The aggregate families (commands_lists.py, commands_hashes.py, ...).
+    "lists": (
+        "LINDEX", "LINSERT", "LLEN", "LMOVE", "LMPOP", "LPOP", "LPOS", "LPUSH", "LPUSHX",
+        "LRANGE", "LREM", "LSET", "LTRIM", "RPOP", "RPOPLPUSH", "RPUSH", "RPUSHX",
+        "BLMOVE", "BLMPOP", "BLPOP", "BRPOP", "BRPOPLPUSH",
+    ),
+    "hashes": (
+        "HDEL", "HEXISTS", "HGET", "HGETALL", "HINCRBY", "HINCRBYFLOAT", "HKEYS", "HLEN",
+        "HMGET", "HMSET", "HRANDFIELD", "HSCAN", "HSET", "HSETNX", "HSTRLEN", "HVALS",
+    ),
+    "sets": (
+        "SADD", "SCARD", "SDIFF", "SDIFFSTORE", "SINTER", "SINTERCARD", "SINTERSTORE",
+        "SISMEMBER", "SMEMBERS", "SMISMEMBER", "SMOVE", "SPOP", "SRANDMEMBER", "SREM", "SSCAN",
+        "SUNION", "SUNIONSTORE",
+    ),
+    "zsets": (
+        "ZADD", "ZCARD", "ZCOUNT", "ZDIFF", "ZDIFFSTORE", "ZINCRBY", "ZINTER", "ZINTERCARD",
+        "ZINTERSTORE", "ZLEXCOUNT", "ZMPOP", "ZMSCORE", "ZPOPMAX", "ZPOPMIN", "ZRANDMEMBER",
+        "ZRANGE", "ZRANGEBYLEX", "ZRANGEBYSCORE", "ZRANGESTORE", "ZRANK", "ZREM",
+        "ZREMRANGEBYLEX", "ZREMRANGEBYRANK", "ZREMRANGEBYSCORE", "ZREVRANGE",
+        "ZREVRANGEBYLEX", "ZREVRANGEBYSCORE", "ZREVRANK", "ZSCAN", "ZSCORE", "ZUNION",
+        "ZUNIONSTORE", "BZMPOP", "BZPOPMAX", "BZPOPMIN",
+    ),
+    "sort": ("SORT", "SORT_RO"),
     # HELLO switches a connection to RESP3; it also enables the RESP3 stream modes.
     "resp3": ("HELLO",),
     # Keyspace/server commands whose replies need normalizing.
     "extra": ("RANDOMKEY", "SCAN", "TIME"),
 }
-DEFAULT_PRESETS = ("m1", "types", "resp3", "extra")
-
-
-@dataclass(frozen=True)
-class CommandSpec:
-    name: str
-    gen: Callable  # (Gen) -> list[bytes]
-    weight: float
-    norm: Callable  # (args, raw, now_ms) -> bytes
-    # False when a random junk argument in place of a real one could make the
-    # command allocate without bound (LCS on a junk key name) or nondeterministic.
-    mutate_replace: bool = True
-
-
-SPECS: dict = {}
-
-
-def command(name: str, weight: float = 1.0, norm=nz.exact, mutate_replace: bool = True):
-    def register(fn):
-        SPECS[name] = CommandSpec(name, fn, weight, norm, mutate_replace)
-        return fn
-    return register
-
-
-def _cmd(name: str, *args) -> list:
-    return [name.encode(), *args]
-
-
-def _shuffled(g, options: list) -> list:
-    g.rng.shuffle(options)
-    return [a for opt in options for a in opt]
+DEFAULT_PRESETS = ("m1", "types", "lists", "hashes", "sets", "zsets", "sort", "resp3", "extra")
+# Presets whose commands make aggregates: a stream using any of them starts by
+# setting the encoding thresholds (aggregates.stream_prelude).
+AGGREGATE_PRESETS = ("types", "lists", "hashes", "sets", "zsets", "sort")
 
 
 # ------------------------------------------------------------------ strings
@@ -364,8 +363,10 @@ def _move(g):
 @command("OBJECT", 1.5, norm=nz.object_command)
 def _object(g):
     r = g.rng.random()
-    if r < 0.75:
+    if r < 0.45:
         return _cmd("OBJECT", b"ENCODING", g.any_key())
+    if r < 0.75:  # the aggregate families' keys: listpack/intset or not
+        return _cmd("OBJECT", b"ENCODING", aggregates.any_agg_key(g))
     if r < 0.85:
         return _cmd("OBJECT", g.pick((b"IDLETIME", b"FREQ")), g.any_key())
     return _cmd("OBJECT", g.pick((b"FOO", b"ENCODING")), *g.keys(0, 2))
@@ -434,42 +435,6 @@ def _hello(g):
                                   [b"3", b"FOO"], [b"2", b"SETNAME", b"diff-client"])))
 
 
-# ------------------------------------------------------------------ non-string types
-
-
-@command("LPUSH", 0.8)
-def _lpush(g):
-    return _cmd("LPUSH", g.any_key(), *[g.value(short=True) for _ in range(g.rng.randint(1, 4))])
-
-
-@command("SADD", 0.8)
-def _sadd(g):
-    if g.chance(0.5):
-        members = [g.num(-5, 30) for _ in range(g.rng.randint(1, 5))]  # intset
-    else:
-        members = [g.value(short=True) for _ in range(g.rng.randint(1, 5))]
-    return _cmd("SADD", g.any_key(), *members)
-
-
-@command("HSET", 0.8)
-def _hset(g):
-    n = g.rng.randint(1, 4) if g.chance(0.95) else 130  # past hash-max-listpack-entries
-    fields = []
-    for i in range(n):
-        fields += [g.pick((b"f1", b"f2", b"f3", b"%d" % i)), g.value(short=True)]
-    return _cmd("HSET", g.any_key(), *fields)
-
-
-@command("ZADD", 0.8)
-def _zadd(g):
-    pairs = []
-    for _ in range(g.rng.randint(1, 3)):
-        score = g.pick((b"1", b"2", b"-2.5", b"0", b"1e3", b"inf", b"-inf")) if g.chance(0.9) \
-            else g.pick((b"nan", b"abc", b""))
-        pairs += [score, g.pick((b"m1", b"m2", b"m3", b"", b"x y"))]
-    return _cmd("ZADD", g.any_key(), *pairs)
-
-
 # ------------------------------------------------------------------ extras
 
 
@@ -495,6 +460,12 @@ def _time(g):
 
 
 # ------------------------------------------------------------------ selection
+
+
+# The aggregate families register their entries on import.
+from . import commands_hashes, commands_lists, commands_sets, commands_sort  # noqa: E402,F401
+from . import commands_zsets  # noqa: E402,F401
+from . import aggregates  # noqa: E402
 
 
 def _check_presets() -> None:
@@ -544,6 +515,18 @@ class CommandTable:
 
     def pick(self, rng) -> CommandSpec:
         return rng.choices(self._specs, self._weights)[0]
+
+    def stream_prelude(self, gen) -> list:
+        """Commands every stream starts with (after HELLO) when the enabled
+        commands make aggregates: the encoding thresholds."""
+        aggregate = {n for p in AGGREGATE_PRESETS for n in PRESETS[p]}
+        if aggregate.isdisjoint(self.enabled):
+            return []
+        # Then some aggregates in db 0, so that commands reading them often
+        # find something from the start.
+        seeds = [m.seed(gen) for m in (commands_lists, commands_hashes, commands_sets,
+                                       commands_zsets, commands_sort)]
+        return aggregates.stream_prelude(gen) + [c for cmds in seeds for c in cmds]
 
 
 def normalizer_for(args) -> Callable:

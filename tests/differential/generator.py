@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from . import resp
 from .normalize import ABSOLUTE_BASE_S, SLOT_S
+from .registry import Seq
 
 # Main key pool: mostly plain names so commands hit the same keys often.
 MAIN_KEYS = (
@@ -107,7 +108,9 @@ class Gen:
     def db(self) -> bytes:
         if self.chance(0.08):
             return self.pick((b"16", b"-1", b"abc", b"99999999999999999999", b"1.0", b""))
-        return self.num(0, 3)
+        # db 0 more often than the others: the stream prelude fills it with
+        # aggregates (commands.CommandTable.stream_prelude).
+        return b"0" if self.chance(0.3) else self.num(0, 3)
 
     # ---- values
     def value_for(self, key: bytes) -> bytes:
@@ -241,13 +244,18 @@ def stream_modes(table) -> tuple:
 
 
 def _one_command(gen: Gen, table) -> list:
+    """The commands of one draw: usually one, several for a `Seq` entry (of
+    which only one is ever mutated or recased)."""
     spec = table.pick(gen.rng)
-    args = spec.gen(gen)
-    if gen.chance(BAD_INPUT_RATE):
+    out = spec.gen(gen)
+    cmds, at = (list(out), out.mutable) if isinstance(out, Seq) else ([out], 0)
+    args = cmds[at]
+    if spec.mutate and gen.chance(BAD_INPUT_RATE):
         args = gen.mutate(args, replace_ok=spec.mutate_replace)
     if gen.chance(RECASE_RATE):
         args[0] = gen.recase(args[0])
-    return args
+    cmds[at] = args
+    return cmds
 
 
 def generate_stream(master_seed: int, index: int, length: int, table, mode: str) -> Stream:
@@ -258,7 +266,11 @@ def generate_stream(master_seed: int, index: int, length: int, table, mode: str)
     stream = Stream(name=f"stream{index:03d}-{mode}", seed=seed, mode=mode)
     if mode.startswith("resp3"):
         stream.steps.append([Command([b"HELLO", b"3"])])
-    pending = [_one_command(gen, table) for _ in range(length)]
+    # Server settings the stream depends on (e.g. encoding thresholds), set
+    # explicitly at the start of every stream since they outlive it.
+    for args in table.stream_prelude(gen):
+        stream.steps.append([Command(args)])
+    pending = [args for _ in range(length) for args in _one_command(gen, table)]
     while pending:
         if mode.endswith("pipe"):
             size = min(len(pending), int(rng.paretovariate(1.0)) if rng.random() < 0.5

@@ -136,3 +136,103 @@ def hello(args, raw: bytes, now_ms: int) -> bytes:
             value = b"<%s>" % resp.blob_value(key)
         out += (key, value)
     return b"".join(out)
+
+
+# ------------------------------------------------------------------ aggregates
+
+
+def _groups(elems: list, size: int) -> list:
+    """Elements joined into groups of `size` (a member and its value/score;
+    RESP3 nests such pairs in arrays of their own, which arrive as one element)."""
+    if size <= 1 or (elems and elems[0][:1] == b"*"):
+        return list(elems)
+    return [b"".join(elems[i:i + size]) for i in range(0, len(elems), size)]
+
+
+def _int_arg(args, i: int):
+    try:
+        return int(args[i]) if len(args) > i else None
+    except ValueError:
+        return None
+
+
+def random_members(args, raw: bytes, now_ms: int) -> bytes:
+    """SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER: which members is random.
+
+    Without a count only "some member" versus null is compared. With a count
+    n >= 0 the members are distinct: fewer than n means the whole set, compared
+    as a sorted multiset; otherwise only the number of distinct members is
+    compared. With n < 0 members may repeat: only the number is compared.
+    """
+    count = _int_arg(args, 2)
+    if count is None:
+        if raw[:1] == b"$" and not resp.is_null(raw):
+            return b"<some member>"
+        return raw
+    header, elems = resp.split_aggregate(raw)
+    if not elems:
+        return raw
+    groups = _groups(elems, 2 if len(args) > 3 else 1)
+    if count < 0:
+        return header + b"<%d members, repeats allowed>" % len(groups)
+    if len(groups) < count:
+        return header + b"".join(sorted(groups))
+    if len(set(groups)) != len(groups):
+        return raw  # repeated members where they must be distinct: keep the difference
+    return header + b"<%d distinct members>" % len(groups)
+
+
+def scan_members(args, raw: bytes, now_ms: int) -> bytes:
+    """HSCAN, SSCAN, ZSCAN. Which elements a page holds is the server's own
+    business for a hashtable (two Redis servers differ too), except that one
+    call from cursor 0 with COUNT 100000 or more covers any set the
+    generator makes: that reply must have cursor 0 and every element (compared as a
+    sorted multiset, pairs kept together). Anything else only by shape. (The
+    state digest compares a whole small-encoding scan exactly.)"""
+    header, parts = resp.split_aggregate(raw)
+    if len(parts) != 2:
+        return raw
+    inner_header, elems = resp.split_aggregate(parts[1])
+    counts = [_int_arg(args, i + 1) for i in range(3, len(args) - 1)
+              if args[i].upper() == b"COUNT"]
+    if len(args) < 3 or args[2] != b"0" or not counts or (counts[-1] or 0) < 100000:
+        return header + b"<scan page>"
+    cursor = b"<cursor 0>" if resp.blob_value(parts[0]) == b"0" else b"<cursor>"
+    size = 1 if args[0].upper() == b"SSCAN" else 2
+    return header + cursor + inner_header + b"".join(sorted(_groups(elems, size)))
+
+
+_SORT_ARG_COUNT = {b"ASC": 0, b"DESC": 0, b"ALPHA": 0, b"LIMIT": 2, b"STORE": 1, b"BY": 1,
+                   b"GET": 1}
+
+
+def sort_reply(args, raw: bytes, now_ms: int) -> bytes:
+    """SORT, SORT_RO: exact, except where the order is not defined: BY a
+    pattern without '*' (no sorting: a set's own order) and ALPHA BY a pattern
+    (elements of equal weight in the sort algorithm's order). Without STORE
+    those are compared as multisets of GET groups (only their number under
+    LIMIT). A STORE reply (the count) is always exact."""
+    header, elems = resp.split_aggregate(raw)
+    if not elems:
+        return raw
+    i, gets, by, alpha, limit, store = 2, 0, [], False, False, False
+    while i < len(args):
+        word = args[i].upper()
+        n = _SORT_ARG_COUNT.get(word)
+        if n is None or i + n >= len(args):
+            return raw  # not a valid SORT: the reply is an error anyway
+        if word == b"BY":
+            by.append(args[i + 1])
+        gets += word == b"GET"
+        alpha |= word == b"ALPHA"
+        limit |= word == b"LIMIT"
+        store |= word == b"STORE"
+        i += n + 1
+    unsorted = any(b"*" not in p for p in by)
+    undefined_ties = alpha and by and not unsorted
+    if store or not (unsorted or undefined_ties):
+        return raw
+    groups = _groups(elems, max(1, gets))
+    if limit:
+        return header + b"<%d groups>" % len(groups)
+    return header + b"".join(sorted(groups))

@@ -140,6 +140,13 @@ _TYPE_READS = {
     b"hash": (lambda k: [b"HGETALL", k], nz.sorted_pairs),
     b"zset": (lambda k: [b"ZRANGE", k, b"0", b"-1", b"WITHSCORES"], nz.exact),
 }
+# Encodings whose order is defined (an intset is sorted, a listpack hash keeps
+# insertion order): read in these, the value is compared exactly. (The
+# encoding itself is a digest entry of its own.)
+_ORDERED_ENCODINGS = {(b"set", b"intset"), (b"hash", b"listpack")}
+# A small encoding is scanned in one call whatever the COUNT, in its order.
+_SMALL_SCANS = {(b"set", b"intset"): b"SSCAN", (b"hash", b"listpack"): b"HSCAN",
+                (b"zset", b"listpack"): b"ZSCAN"}
 
 
 def _call(side: Side, args) -> bytes:
@@ -169,15 +176,21 @@ def state_digest(server, dbs=config.DBS) -> list:
 def _key_digest(side: Side, db: int, key: bytes) -> list:
     where = f"db{db} key {key!r}"
     raw_type = _call(side, [b"TYPE", key])
-    out = [(f"{where}: TYPE", raw_type)]
-    read = _TYPE_READS.get(resp.blob_value(raw_type) or b"")
+    raw_encoding = _call(side, [b"OBJECT", b"ENCODING", key])
+    out = [(f"{where}: TYPE", raw_type), (f"{where}: OBJECT ENCODING", raw_encoding)]
+    type_name = resp.blob_value(raw_type) or b""
+    read = _TYPE_READS.get(type_name)
     if read:
         make_args, norm = read
+        if (type_name, resp.blob_value(raw_encoding)) in _ORDERED_ENCODINGS:
+            norm = nz.exact
         args = make_args(key)
         out.append((f"{where}: {args[0].decode()}", norm(args, _call(side, args), 0)))
+    scan = _SMALL_SCANS.get((type_name, resp.blob_value(raw_encoding)))
+    if scan:
+        out.append((f"{where}: {scan.decode()} 0", _call(side, [scan, key, b"0"])))
     now_ms = int(time.time() * 1000)
     out.append((f"{where}: PTTL", nz.ttl_millis(None, _call(side, [b"PTTL", key]), now_ms)))
-    out.append((f"{where}: OBJECT ENCODING", _call(side, [b"OBJECT", b"ENCODING", key])))
     return out
 
 

@@ -432,6 +432,12 @@ TEST(BLPopCommandTest, TimeoutErrors) {
   CommandHarness h;
   EXPECT_EQ(h.Run({"blpop", "l", "-1"}).str, "ERR timeout is negative");
   EXPECT_EQ(h.Run({"blpop", "l", "abc"}).str, "ERR timeout is not a float or out of range");
+  // Past 2^63 milliseconds, either way, Redis's conversion yields INT64_MIN.
+  for (const char* t : {"inf", "+inf", "-inf", "1e300", "-1e300", "9223372036854775807",
+                        "9223372036854776"}) {
+    EXPECT_EQ(h.Run({"blpop", "l", t}).str, "ERR timeout is negative") << t;
+  }
+  EXPECT_EQ(h.Run({"blpop", "l", "nan"}).str, "ERR timeout is not a float or out of range");
   h.Run({"set", "s", "x"});
   // The timeout is read before any key.
   EXPECT_EQ(h.Run({"blpop", "s", "abc"}).str, "ERR timeout is not a float or out of range");
@@ -573,13 +579,26 @@ TEST(BLMoveCommandTest, WrongTypeDestinationFailsTheWaiter) {
   EXPECT_EQ(Range(h, "target2"), "[foo]");
 }
 
-TEST(BLMoveCommandTest, TimesOutWithANullBulk) {
+// Redis 7.0 answers every timed-out list waiter with a null array, BLMOVE
+// and BRPOPLPUSH included, though they answer a null bulk string in MULTI.
+TEST(BLMoveCommandTest, TimesOutWithANullArray) {
   CommandHarness h;
   const size_t waiter = h.NewClient();
   h.RunOn(waiter, {"blmove", "a", "b", "left", "left", "0.01"});
   h.AdvanceMillis(11);
   ExpireBlocked(h);
   std::vector<Reply> r = h.TakePushed(waiter);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].type, Reply::Type::kNullArray);
+  h.RunOn(waiter, {"brpoplpush", "a", "b", "0.01"});
+  h.AdvanceMillis(11);
+  ExpireBlocked(h);
+  r = h.TakePushed(waiter);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].type, Reply::Type::kNullArray);
+  h.Run({"multi"});
+  h.Run({"brpoplpush", "a", "b", "0"});
+  r = h.Run({"exec"}).elements;
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].type, Reply::Type::kNull);
   EXPECT_EQ(h.Run({"blmove", "a", "b", "left", "up", "0"}).str, kSyntax);

@@ -158,6 +158,31 @@ TEST(SortCommandTest, NosortKeepsListAndSortedSetOrder) {
   EXPECT_EQ(Sort(h, {"z", "by", "nosort", "desc", "limit", "1", "2"}), (V{"b", "e"}));
 }
 
+// Redis converts the sorted set it sorts to a skiplist for good, SORT_RO and
+// sorts that fail included; a failed option parse or another type does not.
+TEST(SortCommandTest, SortingASortedSetMakesItASkiplist) {
+  CommandHarness h;
+  h.Run({"zadd", "z", "1", "a", "2", "b"});
+  h.Run({"zadd", "z2", "1", "a"});
+  h.Run({"zadd", "z3", "1", "x"});
+  h.Run({"zadd", "z4", "1", "a"});
+  EXPECT_EQ(h.Run({"object", "encoding", "z"}).str, "listpack");
+  EXPECT_EQ(h.Run({"sort", "z", "foo"}).str, kSyntax);
+  EXPECT_EQ(h.Run({"object", "encoding", "z"}).str, "listpack");
+  EXPECT_EQ(Sort(h, {"z", "alpha", "limit", "0", "1"}), (V{"a"}));
+  EXPECT_EQ(h.Run({"object", "encoding", "z"}).str, "skiplist");
+  EXPECT_EQ(Strings(h.Run({"sort_ro", "z2", "by", "nosort"})), (V{"a"}));
+  EXPECT_EQ(h.Run({"object", "encoding", "z2"}).str, "skiplist");
+  EXPECT_EQ(h.Run({"sort", "z3"}).str, kBadDouble);
+  EXPECT_EQ(h.Run({"object", "encoding", "z3"}).str, "skiplist");
+  // Still a working sorted set afterwards.
+  EXPECT_EQ(h.Run({"zadd", "z", "3", "c"}).integer, 1);
+  EXPECT_EQ(Strings(h.Run({"zrange", "z", "0", "-1"})), (V{"a", "b", "c"}));
+  h.Run({"rpush", "l", "1"});
+  EXPECT_EQ(Sort(h, {"l"}), (V{"1"}));
+  EXPECT_EQ(h.Run({"object", "encoding", "z4"}).str, "listpack");
+}
+
 TEST(SortCommandTest, NosortOfASetIsSortedAlphaWhenStored) {
   CommandHarness h;
   h.Run({"sadd", "s", "c", "a", "b", "10"});

@@ -457,6 +457,20 @@ TEST(BZPopCommandTest, PopsAtOnceWhenAKeyHasMembers) {
   EXPECT_EQ(Str(h, {"bzpopmin", "nokey", "z", "0"}), "[z, a, 1]");
 }
 
+// The empty string is a key name like any other, not "no key".
+TEST(BZPopCommandTest, PopsFromTheEmptyKeyName) {
+  CommandHarness h;
+  h.Run({"zadd", "", "1", "a", "2", "b", "3", "c"});
+  EXPECT_EQ(Str(h, {"bzpopmin", "", "0"}), "[, a, 1]");
+  EXPECT_EQ(Str(h, {"bzpopmax", "nokey", "", "0"}), "[, c, 3]");
+  EXPECT_EQ(Str(h, {"bzmpop", "0", "2", "nokey", "", "min"}), "[, [[b, 2]]]");
+  EXPECT_EQ(Str(h, {"exists", ""}), "0");
+  const size_t waiter = h.NewClient();
+  EXPECT_EQ(h.RunOn(waiter, {"bzpopmin", "", "0"}).str, "(no reply)");
+  h.Run({"zadd", "", "4", "d"});
+  EXPECT_EQ(h.TakePushed(waiter).at(0).ToString(), "[, d, 4]");
+}
+
 TEST(BZPopCommandTest, BlockedClientIsServedByALaterAdd) {
   CommandHarness h;
   const size_t waiter = h.NewClient();
