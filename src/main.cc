@@ -10,6 +10,7 @@
 #include "base/logging.h"
 #include "server/config_command_line.h"
 #include "server/config_registry.h"
+#include "server/aof_service.h"
 #include "server/server.h"
 #include "server/banner.h"
 #include "server/server_config.h"
@@ -82,7 +83,8 @@ int main(int argc, char** argv) {
     logger.Log(base::LogLevel::kNotice, "Running mode=%s, port=%d.", mode.c_str(), cfg.port);
   }
   logger.Log(base::LogLevel::kNotice, "Server initialized");
-  st = server::LoadSnapshotAtStartup(server);
+  // With appendonly yes the AOF is the data set and the RDB file is not read.
+  st = cfg.appendonly ? server.aof().LoadAndOpenAtStartup() : server::LoadSnapshotAtStartup(server);
   if (!st.ok()) {
     logger.Log(base::LogLevel::kWarning, "Fatal error loading the DB: %s. Exiting.",
                std::string(st.message()).c_str());

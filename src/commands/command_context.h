@@ -5,8 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/command_def.h"
 #include "commands/engine_config.h"
@@ -105,6 +108,37 @@ class CommandContext {
   void KeyModified(std::string_view key) { hooks_->KeyModified(*db_, key); }
   void KeyModified(keyspace::Db& db, std::string_view key) { hooks_->KeyModified(db, key); }
   void Notify(uint32_t type, std::string_view event, std::string_view key) {
+  // --- propagation: the command's effects, as commands (AOF, replicas) ---
+  // A command that made the data set dirty is propagated as received unless
+  // its handler says otherwise here. Effects are emitted in order; more
+  // than one (or a whole EXEC) is wrapped in MULTI/EXEC.
+  struct Effect {
+    int db;
+    std::vector<std::string> args;
+  };
+  // Propagates the command as `args` instead of as received (in its db).
+  void PropagateAs(std::initializer_list<std::string_view> args) {
+    PropagateAs(std::span<const std::string_view>(args.begin(), args.size()));
+  }
+  void PropagateAs(std::span<const std::string_view> args) {
+    as_ = Effect{db_->index(), {args.begin(), args.end()}};
+    own_ = OwnPropagation::kReplaced;
+  }
+  // Adds an effect before the command's own one (several per command:
+  // SPOP with a count, a blocking pop served later).
+  void AlsoPropagate(std::initializer_list<std::string_view> args) {
+    AlsoPropagate(std::span<const std::string_view>(args.begin(), args.size()));
+  }
+  void AlsoPropagate(std::span<const std::string_view> args) {
+    also_.push_back(Effect{db_->index(), {args.begin(), args.end()}});
+  }
+  // The command itself is not propagated (its AlsoPropagate effects are).
+  void PreventPropagation() { own_ = OwnPropagation::kPrevented; }
+  enum class OwnPropagation : uint8_t { kAsReceived, kReplaced, kPrevented };
+  OwnPropagation own_propagation() const { return own_; }
+  const Effect& propagate_as() const { return as_; }
+  std::vector<Effect>& also_propagated() { return also_; }
+
     hooks_->Notify(type, event, key, db_->index());
   }
   void Notify(uint32_t type, std::string_view event, std::string_view key, int db) {
@@ -133,5 +167,8 @@ class CommandContext {
 };
 
 using CommandHandler = void (*)(CommandContext&);
+  OwnPropagation own_ = OwnPropagation::kAsReceived;
+  Effect as_;
+  std::vector<Effect> also_;
 
 }  // namespace osprey::commands

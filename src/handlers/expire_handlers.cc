@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "commands/arg_parser.h"
 #include "commands/command_context.h"
@@ -113,6 +114,7 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
     ctx.AddDirty();
     ctx.KeyModified(key);
     ctx.Notify(keyspace::kNotifyGeneric, "del", key);
+    ctx.PropagateAs({ctx.config().lazyfree_lazy_expire ? "UNLINK" : "DEL", key});
     ctx.reply().Integer(1);
     return;
   }
@@ -123,6 +125,13 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
   ctx.KeyModified(key);
   ctx.Notify(keyspace::kNotifyGeneric, "expire", key);
   ctx.AddDirty();
+  // Replayed later (AOF, replicas), a relative time would mean another
+  // moment: the effect is the absolute PEXPIREAT, with the same conditions.
+  const std::string when_text = std::to_string(when);
+  std::vector<std::string_view> prop(ctx.args().begin(), ctx.args().end());
+  prop[0] = "PEXPIREAT";
+  prop[2] = when_text;
+  ctx.PropagateAs(prop);
 }
 
 // TTL and friends: -2 for a missing key, -1 without an expire, else the

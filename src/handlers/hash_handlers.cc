@@ -473,8 +473,8 @@ void HIncrByCommand(CommandContext& ctx) {
   HashModified(ctx, key, "hincrby", 1);
 }
 
-// The result is stored as text in the human long double form. (Redis
-// propagates it as HSET with that text; replication is not there yet.)
+// The result is stored as text in the human long double form, and
+// propagated as HSET with that text.
 void HIncrByFloatCommand(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   std::string_view field = ctx.arg(2);
@@ -508,6 +508,7 @@ void HIncrByFloatCommand(CommandContext& ctx) {
   hash->Set(field, text, HashLimitsOf(ctx), HashValue::KeepTtl::kYes);
   ctx.reply().Bulk(text);
   HashModified(ctx, key, "hincrbyfloat", 1);
+  ctx.PropagateAs({"HSET", key, field, text});
 }
 
 // HRANDFIELD key [count [WITHVALUES]].

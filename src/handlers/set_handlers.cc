@@ -66,11 +66,18 @@ void SPopWithCount(CommandContext& ctx) {
     set->ForEach([&](std::string_view m) { reply.Bulk(m); });
     DeleteEmptySet(ctx, key);
     ctx.KeyModified(key);
+    ctx.PropagateAs({"DEL", key});
     return;
   }
   reply.SetLen(n);
+  // Random choices must not be made again on replay: each popped member
+  // goes out as its own SREM, and SPOP itself not at all.
   set->PopRandom(n, ctx.config().set_max_intset_entries, ctx.keyspace().rng(),
-                 [&](std::string_view m) { reply.Bulk(m); });
+                 [&](std::string_view m) {
+                   reply.Bulk(m);
+                   ctx.AlsoPropagate({"SREM", key, m});
+                 });
+  ctx.PreventPropagation();
   ctx.KeyModified(key);
 }
 
@@ -280,6 +287,7 @@ void SPopCommand(CommandContext& ctx) {
   if (set->empty()) DeleteEmptySet(ctx, key);
   ctx.KeyModified(key);
   ctx.AddDirty();
+  ctx.PropagateAs({"SREM", key, member});
 }
 
 void SRandMemberCommand(CommandContext& ctx) {

@@ -401,6 +401,9 @@ void IncrByFloatCommand(commands::CommandContext& ctx) {
   }
   Modified(ctx, key, "incrbyfloat");
   ctx.reply().Bulk(text);
+  // The result, not the increment: float formatting must not make a replay
+  // (AOF, replica) come out different.
+  ctx.PropagateAs({"SET", key, text, "KEEPTTL"});
 }
 
 }  // namespace osprey::handlers

@@ -4,7 +4,9 @@
 // one call, StoreString, does the write with Redis's events and counters.
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/arg_parser.h"
 #include "commands/command_context.h"
@@ -213,12 +215,35 @@ bool StoreString(CommandContext& ctx, std::string_view key, std::string_view val
   return true;
 }
 
+// A SET with an expire goes out as "SET key value PXAT <ms>" (a replay
+// later must not move the moment), one with GET without its GET arguments.
+void PropagateSet(CommandContext& ctx, std::string_view key, std::string_view value,
+                  const SetOptions& opts) {
+  if (opts.expire_at_ms >= 0) {
+    const std::string at = std::to_string(opts.expire_at_ms);
+    ctx.PropagateAs({"SET", key, value, "PXAT", at});
+    return;
+  }
+  if (!opts.get) return;
+  std::vector<std::string_view> prop;
+  for (size_t j = 0; j < ctx.argc(); ++j) {
+    const std::string_view a = ctx.arg(j);
+    if (j >= 3 && a.size() == 3 && (a[0] | 0x20) == 'g' && (a[1] | 0x20) == 'e' &&
+        (a[2] | 0x20) == 't') {
+      continue;
+    }
+    prop.push_back(a);
+  }
+  ctx.PropagateAs(prop);
+}
+
 // SET, SETNX, SETEX and PSETEX once their options are known.
 void SetGeneric(CommandContext& ctx, std::string_view value, SetOptions opts, bool reply_int) {
   if (!ResolveExpire(ctx, &opts)) return;
   std::string_view key = ctx.arg(1);
   if (opts.get && !ReplyPreviousValue(ctx, key)) return;
   const bool stored = StoreString(ctx, key, value, opts);
+  if (stored) PropagateSet(ctx, key, value, opts);
   if (opts.get) return;
   if (reply_int) {
     ctx.reply().Integer(stored ? 1 : 0);
@@ -283,8 +308,8 @@ void PSetExCommand(commands::CommandContext& ctx) { SetWithExpireArg(ctx, TtlOpt
 void GetSetCommand(commands::CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   if (!ReplyPreviousValue(ctx, key)) return;
-  // Propagated as SET key value.
   StoreString(ctx, key, ctx.arg(2), SetOptions());
+  ctx.PropagateAs({"SET", key, ctx.arg(2)});
 }
 
 void MSetCommand(commands::CommandContext& ctx) { MSetGeneric(ctx, false); }
@@ -321,16 +346,20 @@ void GetExCommand(commands::CommandContext& ctx) {
     ctx.KeyModified(key);
     ctx.Notify(keyspace::kNotifyGeneric, "del", key);
     ctx.AddDirty(1);
+    ctx.PropagateAs({ctx.config().lazyfree_lazy_expire ? "UNLINK" : "DEL", key});
   } else if (opts.expire_at_ms >= 0) {
     db.SetExpire(e, opts.expire_at_ms);
     ctx.KeyModified(key);
     ctx.Notify(keyspace::kNotifyGeneric, "expire", key);
     ctx.AddDirty(1);
+    const std::string at = std::to_string(opts.expire_at_ms);
+    ctx.PropagateAs({"PEXPIREAT", key, at});
   } else if (opts.ttl == TtlOption::kPersist && e.has_expire()) {
     db.SetExpire(e, -1);
     ctx.KeyModified(key);
     ctx.Notify(keyspace::kNotifyGeneric, "persist", key);
     ctx.AddDirty(1);
+    ctx.PropagateAs({"PERSIST", key});
   }
 }
 

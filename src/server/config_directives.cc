@@ -453,18 +453,18 @@ std::vector<ConfigDef> BuildTable() {
           .Flags(kHidden).Todo(),
 
       // ---- append only file
-      Bool<&C::appendonly>("appendonly").Flags(kDenyLoading).Todo(),
-      String("appendfilename", &C::appendfilename).Flags(kImmutable).Check(AppendFilename).Todo(),
-      String("appenddirname", &C::appenddirname).Flags(kImmutable).Check(AppendDirname).Todo(),
-      Enum<&C::appendfsync>("appendfsync", kAppendFsyncNames).Todo(),
+      Bool<&C::appendonly>("appendonly").Flags(kDenyLoading),
+      String("appendfilename", &C::appendfilename).Flags(kImmutable).Check(AppendFilename),
+      String("appenddirname", &C::appenddirname).Flags(kImmutable).Check(AppendDirname),
+      Enum<&C::appendfsync>("appendfsync", kAppendFsyncNames),
       Bool<&C::no_appendfsync_on_rewrite>("no-appendfsync-on-rewrite").Todo(),
       Int<&C::auto_aof_rewrite_percentage>("auto-aof-rewrite-percentage", 0, kIntMax).Todo(),
       Memory<&C::auto_aof_rewrite_min_size>("auto-aof-rewrite-min-size", 0, kLongMax).Todo(),
-      Bool<&C::aof_load_truncated>("aof-load-truncated").Todo(),
+      Bool<&C::aof_load_truncated>("aof-load-truncated"),
       Bool<&C::aof_use_rdb_preamble>("aof-use-rdb-preamble").Todo(),
       Bool<&C::aof_rewrite_incremental_fsync>("aof-rewrite-incremental-fsync").Todo(),
-      Bool<&C::aof_timestamp_enabled>("aof-timestamp-enabled").Todo(),
-      Bool<&C::aof_disable_auto_gc>("aof-disable-auto-gc").Todo(),
+      Bool<&C::aof_timestamp_enabled>("aof-timestamp-enabled"),
+      Bool<&C::aof_disable_auto_gc>("aof-disable-auto-gc"),
 
       // ---- replication
       Special("replicaof", kReplicaOfOps).Alias("slaveof").Flags(kImmutable | kMultiArg).Todo(),

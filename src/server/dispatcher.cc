@@ -7,6 +7,7 @@
 #include "commands/generated.h"
 #include "protocol/reply_errors.h"
 #include "server/client.h"
+#include "server/propagation.h"
 #include "server/server.h"
 #include "server/server_config.h"
 #include "server/server_context.h"
@@ -193,6 +194,7 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
     server_->command_latency()[cmd->id].Record(static_cast<uint64_t>(duration_ns));
   }
   server_->stats().dirty += ctx.dirty();
+  CollectCommandEffects(server_->propagation(), ctx, args);
   if (!rerun) {
     ++server_->stats().total_commands_processed;
     ++c.commands_processed;
@@ -215,6 +217,8 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
   // Invalidations for this client's own keys follow the whole reply (of
   // EXEC too), never interleave with it.
   if (depth_ == 1) server_->tracking().SendPending();
+  // The whole top-level call (EXEC with what it ran) reaches the AOF as one.
+  if (depth_ == 1) server_->propagation().Flush();
   current_cmd_ = previous_cmd;
   current_args_ = previous_args;
   server_->set_current_client(previous);

@@ -13,6 +13,7 @@
 #include "base/hash.h"
 #include "base/memory_stats.h"
 #include "keyspace/access_clock.h"
+#include "server/aof_service.h"
 #include "server/client.h"
 #include "server/client_info.h"
 #include "server/config_registry.h"
@@ -287,17 +288,8 @@ void AppendPersistenceSection(Server& server, std::string* out) {
                static_cast<unsigned long long>(st.rdb_last_load_keys_expired));
   AppendFormat(out, "rdb_last_load_keys_loaded:%llu\r\n",
                static_cast<unsigned long long>(st.rdb_last_load_keys_loaded));
+  server.aof().AppendInfo(out);
   out->append(
-      "aof_enabled:0\r\n"
-      "aof_rewrite_in_progress:0\r\n"
-      "aof_rewrite_scheduled:0\r\n"
-      "aof_last_rewrite_time_sec:-1\r\n"
-      "aof_current_rewrite_time_sec:-1\r\n"
-      "aof_last_bgrewrite_status:ok\r\n"
-      "aof_rewrites:0\r\n"
-      "aof_rewrites_consecutive_failures:0\r\n"
-      "aof_last_write_status:ok\r\n"
-      "aof_last_cow_size:0\r\n"
       "module_fork_in_progress:0\r\n"
       "module_fork_last_cow_size:0\r\n");
 }

@@ -15,6 +15,7 @@
 #include "net/io_threads.h"
 #include "net/socket.h"
 #include "server/config_registry.h"
+#include "server/aof_service.h"
 #include "server/dispatcher.h"
 #include "server/output_limits.h"
 #include "server/server_config.h"
@@ -138,6 +139,8 @@ base::Status Server::Init(bool listen) {
   };
   ApplyConfig();
   RegisterConfigHooks();
+  aof_ = std::make_unique<AofService>(this);
+  aof_->RegisterConfigHooks();
   OSPREY_RETURN_IF_ERROR(loop_.Init());
   if (config().io_threads > 1) {
     io_pool_ = std::make_unique<net::IoThreadPool>(config().io_threads);
@@ -432,6 +435,7 @@ void Server::BeforeSleep() {
     active_expire_->RunFastCycle(*keyspace_, *clock_, config().active_expire_effort);
   }
   tracking_.Broadcast();  // BCAST: the keys changed during this iteration
+  if (aof_) aof_->BeforeSleep();  // the AOF holds the writes before replies leave
   HandlePendingWrites();
   FreeClosedClients();
   if (shutdown_requested_) loop_.Stop();
@@ -504,6 +508,10 @@ int Server::Run() {
 
 void Server::Shutdown() {
   logger_->Log(base::LogLevel::kWarning, "User requested shutdown...");
+  if (aof_ && aof_->on()) {
+    logger_->Log(base::LogLevel::kNotice, "Calling fsync() on the AOF file.");
+    aof_->FlushAndSync();
+  }
   HandlePendingWrites();
   if (!config().unixsocket.empty()) unlink(config().unixsocket.c_str());
   listeners_.clear();
@@ -537,6 +545,13 @@ void Server::BeforeSwap(int a, int b) {
 }
 
 void Server::OnKeyExpired(int db, std::string_view key) {
+  // The deletion reaches the AOF (and replicas) as a command of its own,
+  // or inside the call that found the key expired.
+  if (propagation_.active()) {
+    const std::string_view del[] = {config().lazyfree_lazy_expire ? "UNLINK" : "DEL", key};
+    propagation_.Add(db, del);
+    if (!dispatcher_->in_call()) propagation_.Flush();
+  }
   watches_.Touch(keyspace_->db(db), key);
   Notify(keyspace::kNotifyExpired, "expired", key, db);
   tracking_.KeyChanged(key, nullptr);

@@ -29,6 +29,7 @@
 #include "server/client.h"
 #include "server/client_pause.h"
 #include "server/latency_monitor.h"
+#include "server/propagation.h"
 #include "server/pubsub.h"
 #include "server/slowlog.h"
 #include "server/tracking.h"
@@ -44,6 +45,7 @@ class IoThreadPool;
 
 namespace osprey::server {
 
+class AofService;
 class ConfigRegistry;
 struct ServerConfig;
 class Dispatcher;
@@ -104,6 +106,9 @@ class Server final : public commands::EngineHooks,
   BlockingManager& blocking() { return blocking_; }
   PubSub& pubsub() { return pubsub_; }
   Tracking& tracking() { return tracking_; }
+  Propagation& propagation() { return propagation_; }
+  // The append-only file (null until Init); see aof_service.h.
+  AofService& aof() { return *aof_; }
   net::EventLoop& loop() { return loop_; }
   std::mt19937_64& rng() { return rng_; }
   const std::string& run_id() const { return run_id_; }
@@ -257,6 +262,8 @@ class Server final : public commands::EngineHooks,
   std::string run_id_;
 
   std::vector<std::unique_ptr<Listener>> listeners_;
+  Propagation propagation_;
+  std::unique_ptr<AofService> aof_;
   int tcp_port_ = 0;
   bool serving_ = false;  // has listeners (false for in-process tests)
   std::map<uint64_t, std::unique_ptr<Client>> clients_;

@@ -485,10 +485,10 @@ TEST(ConfigRegistryTest, ReportsUnimplementedDirectivesAtNonDefaultValues) {
   std::vector<std::string> notices;
   r.hooks().unimplemented_set = [&](std::string_view name) { notices.emplace_back(name); };
   EXPECT_TRUE(r.UnimplementedInUse().empty());
-  EXPECT_EQ(SetMany(r, {"appendfsync", "always", "hz", "20"}), "OK");
-  EXPECT_EQ(notices, std::vector<std::string>{"appendfsync"});
-  EXPECT_EQ(r.UnimplementedInUse(), std::vector<std::string_view>{"appendfsync"});
-  EXPECT_EQ(SetMany(r, {"appendfsync", "everysec"}), "OK");
+  EXPECT_EQ(SetMany(r, {"no-appendfsync-on-rewrite", "yes", "hz", "20"}), "OK");
+  EXPECT_EQ(notices, std::vector<std::string>{"no-appendfsync-on-rewrite"});
+  EXPECT_EQ(r.UnimplementedInUse(), std::vector<std::string_view>{"no-appendfsync-on-rewrite"});
+  EXPECT_EQ(SetMany(r, {"no-appendfsync-on-rewrite", "no"}), "OK");
   EXPECT_EQ(notices.size(), 1u);
 }
 

@@ -1,0 +1,94 @@
+// The append-only file as the server runs it (Redis 7's multi-part layout,
+// see persistence/aof_manifest.h and docs/formats/aof.md): loading it at
+// start-up, appending the propagation stream to the current incremental
+// file (flushed before replies leave, fsynced per appendfsync), turning it
+// on and off at runtime, and rewriting it (BGREWRITEAOF). The rewrite is
+// synchronous for now: a new base holding the whole data set (RDB format),
+// a fresh incremental file, then the manifest switches to them.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+
+#include "base/status.h"
+#include "persistence/aof_manifest.h"
+#include "server/propagation.h"
+
+namespace osprey::server {
+
+class Server;
+
+class AofService final : public EffectSink {
+ public:
+  explicit AofService(Server* server);
+  ~AofService() override;
+
+  // Hooks CONFIG SET appendonly (and friends) to this service.
+  void RegisterConfigHooks();
+  // Start-up with appendonly yes: loads the files the manifest names (none
+  // is no error), then opens the incremental file for appending, creating
+  // a base first when there was nothing. Errors say why the server must
+  // not start.
+  base::Status LoadAndOpenAtStartup();
+  // Loads the AOF in `dir`/`appenddirname` into the (empty) databases.
+  // *found is false when there is no manifest.
+  base::Status Load(bool* found);
+
+  bool on() const { return fd_ >= 0; }
+  // CONFIG SET appendonly yes/no.
+  base::Status Enable();
+  void Disable();
+  // Writes a new base with the data set and starts a new incremental file.
+  base::Status Rewrite();
+
+  // --- EffectSink ---
+  void Write(int db, std::span<const std::string> args) override;
+  // Before replies are written: the buffered stream goes to the file
+  // (fsynced at once under appendfsync always).
+  void BeforeSleep();
+  // Last chance at shutdown: everything written and fsynced.
+  void FlushAndSync();
+  // INFO persistence lines from aof_enabled to aof_last_cow_size.
+  void AppendInfo(std::string* out) const;
+
+ private:
+  std::string DirPath() const;
+  std::string PathOf(std::string_view name) const;
+  base::Status LoadFile(const persistence::AofFileInfo& f, bool last);
+  base::Status ReplayCommands(std::string_view name, std::string_view data, bool last,
+                              size_t* valid_up_to, bool* truncated);
+  base::Status WriteBase(const std::string& path);
+  base::Status PersistManifest();
+  base::Status OpenIncr(const std::string& name);
+  void CloseFd();
+  void StartSyncThread();
+  void StopSyncThread();
+  void SyncLoop();
+
+  Server* server_;
+  persistence::AofManifest manifest_;
+  int fd_ = -1;
+  std::string buf_;
+  int selected_db_ = -1;
+  int64_t last_ts_ = -1;
+  bool last_write_ok_ = true;
+  bool last_rewrite_ok_ = true;
+  uint64_t rewrites_ = 0;
+  int64_t last_rewrite_sec_ = -1;
+  bool loading_ = false;
+  bool enabling_ = false;  // Enable's rewrite opens the first file
+
+  // appendfsync everysec: a helper thread fsyncs the file once a second
+  // when something was written, so the engine thread never waits on disk.
+  std::thread sync_thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool unsynced_ = false;  // guarded by mu_
+};
+
+}  // namespace osprey::server
