@@ -9,6 +9,7 @@
 // MULTI (and scripts) they never block: they answer as a timeout would.
 // Keys are checked in the order given; a key of another type stops the
 // command with WRONGTYPE, even when a later key has elements.
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -106,6 +107,14 @@ void BlockingMove(CommandContext& ctx, ListWhere from, ListWhere to, int64_t dea
 
 enum class PopResult { kServed, kWrongType, kNothing };
 
+// LMPOP and BLMPOP go out as "LPOP|RPOP key n", n what was popped.
+void PropagateAsPopCount(CommandContext& ctx, std::string_view pop, std::string_view key,
+                         size_t size, int64_t count) {
+  const size_t n = std::min(size, static_cast<size_t>(count));
+  const std::string n_text = std::to_string(n);
+  ctx.PropagateAs({pop, key, n_text});
+}
+
 // Pops from `key` when it holds a non-empty list (replying as BlockingPop
 // says).
 PopResult PopFromKey(CommandContext& ctx, std::string_view key, ListWhere where, int64_t count) {
@@ -113,10 +122,14 @@ PopResult PopFromKey(CommandContext& ctx, std::string_view key, ListWhere where,
   ListValue* list = FindListForWrite(ctx, key, &wrongtype);
   if (wrongtype) return PopResult::kWrongType;
   if (list == nullptr || list->empty()) return PopResult::kNothing;
+  const std::string_view pop = where == ListWhere::kHead ? "LPOP" : "RPOP";
   if (count != -1) {
+    PropagateAsPopCount(ctx, pop, key, list->size(), count);
     PopRangeAndReplyWithKey(ctx, key, list, where, count);
     return PopResult::kServed;
   }
+  // Served (now or once woken), BLPOP/BRPOP go out as LPOP/RPOP.
+  ctx.PropagateAs({pop, key});
   ctx.reply().ArrayLen(2);
   ctx.reply().Bulk(key);
   ReplyElement(ctx, list->Peek(EndOf(where)));
@@ -206,6 +219,8 @@ void LMPopCommand(CommandContext& ctx) {
     ListValue* list = FindListForWrite(ctx, key, &wrongtype);
     if (wrongtype) return;
     if (list == nullptr || list->empty()) continue;
+    PropagateAsPopCount(ctx, args.where == ListWhere::kHead ? "LPOP" : "RPOP", key, list->size(),
+                        args.count);
     PopRangeAndReplyWithKey(ctx, key, list, args.where, args.count);
     return;
   }
@@ -235,12 +250,15 @@ void BLMoveCommand(CommandContext& ctx) {
   int64_t deadline_ms;
   if (!commands::GetBlockingDeadline(ctx, ctx.arg(5), &deadline_ms)) return;
   BlockingMove(ctx, from, to, deadline_ms);
+  // Used only if it moved an element (now or once woken).
+  ctx.PropagateAs({"LMOVE", ctx.arg(1), ctx.arg(2), ctx.arg(3), ctx.arg(4)});
 }
 
 void BRPopLPushCommand(CommandContext& ctx) {
   int64_t deadline_ms;
   if (!commands::GetBlockingDeadline(ctx, ctx.arg(3), &deadline_ms)) return;
   BlockingMove(ctx, ListWhere::kTail, ListWhere::kHead, deadline_ms);
+  ctx.PropagateAs({"RPOPLPUSH", ctx.arg(1), ctx.arg(2)});
 }
 
 }  // namespace osprey::handlers

@@ -58,8 +58,20 @@ void PopGeneric(CommandContext& ctx, std::span<const std::string_view> keys, ZSe
     reply.ArrayLen(0);
     return;
   }
+  const bool with_count = count != -1;
   if (count == -1) count = 1;
   const size_t n = std::min(static_cast<size_t>(count), z->size());
+  // The blocking and M-forms go out as the plain pop of the key served
+  // (ZPOPMIN key [n]), which a replay runs the same without blocking.
+  if (how.emit_key) {
+    const std::string_view name = end == ZSetEnd::kMin ? "ZPOPMIN" : "ZPOPMAX";
+    const std::string n_text = std::to_string(n);
+    if (with_count) {
+      ctx.PropagateAs({name, key, n_text});
+    } else {
+      ctx.PropagateAs({name, key});
+    }
+  }
   if (how.emit_key && how.nested) {
     reply.ArrayLen(2);
     reply.Bulk(key);

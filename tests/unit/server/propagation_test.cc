@@ -135,6 +135,47 @@ TEST_F(PropagationTest, SpopWithCountIsWrappedSrems) {
   EXPECT_EQ(Run({"scard", "s"}), "2");
 }
 
+TEST_F(PropagationTest, BlockingAndMultiKeyListPopsBecomePlainPops) {
+  Run({"rpush", "l", "a", "b", "c", "d", "e"});
+  Take();
+  Run({"blpop", "none", "l", "0"});
+  Run({"brpop", "l", "0"});
+  Run({"lmpop", "2", "none", "l", "LEFT", "COUNT", "10"});
+  EXPECT_EQ(Take(), (Lines{"0: LPOP l", "0: RPOP l", "0: LPOP l 3"}));
+  Run({"rpush", "l", "a", "b"});
+  Take();
+  Run({"blmpop", "0", "1", "l", "RIGHT", "COUNT", "1"});
+  Run({"blmove", "l", "m", "LEFT", "RIGHT", "0"});
+  EXPECT_EQ(Take(), (Lines{"0: RPOP l 1", "0: LMOVE l m LEFT RIGHT"}));
+  Run({"rpush", "l", "x"});
+  Take();
+  Run({"brpoplpush", "l", "m", "0"});
+  EXPECT_EQ(Take(), (Lines{"0: RPOPLPUSH l m"}));
+  Run({"lmpop", "1", "none", "LEFT"});
+  EXPECT_EQ(Take(), Lines{});
+}
+
+TEST_F(PropagationTest, BlockedClientServedLaterIsPropagatedAfterThePush) {
+  const size_t waiter = h_.NewClient();
+  h_.RunOn(waiter, {"blpop", "q", "0"});
+  EXPECT_EQ(Take(), Lines{});
+  Run({"rpush", "q", "job"});
+  EXPECT_EQ(Take(), (Lines{"0: rpush q job", "0: LPOP q"}));
+}
+
+TEST_F(PropagationTest, SortedSetBlockingAndMultiKeyPopsBecomeZpop) {
+  Run({"zadd", "z", "1", "a", "2", "b", "3", "c", "4", "d"});
+  Take();
+  Run({"bzpopmin", "none", "z", "0"});
+  Run({"bzpopmax", "z", "0"});
+  Run({"zmpop", "1", "z", "MIN", "COUNT", "5"});
+  EXPECT_EQ(Take(), (Lines{"0: ZPOPMIN z", "0: ZPOPMAX z", "0: ZPOPMIN z 2"}));
+  Run({"zadd", "z", "1", "a"});
+  Take();
+  Run({"zpopmin", "z", "7"});
+  EXPECT_EQ(Take(), (Lines{"0: zpopmin z 7"}));
+}
+
 TEST_F(PropagationTest, ExecIsWrappedWhenItWroteMoreThanOnce) {
   Run({"multi"});
   Run({"set", "a", "1"});
