@@ -288,6 +288,15 @@ base::Status AofService::LoadAndOpenAtStartup() {
   }
   OSPREY_RETURN_IF_ERROR(OpenIncr(manifest_.incrs.back().name));
   OSPREY_RETURN_IF_ERROR(PersistManifest());
+  // As in Redis, growth for auto-aof-rewrite-percentage counts from the
+  // size the AOF had when the server started.
+  base_size_ = 0;
+  incr_size_ = 0;
+  struct stat st;
+  if (stat(PathOf(manifest_.base->name).c_str(), &st) == 0) base_size_ += st.st_size;
+  for (const auto& f : manifest_.incrs) {
+    if (stat(PathOf(f.name).c_str(), &st) == 0) base_size_ += st.st_size;
+  }
   log.Log(base::LogLevel::kNotice, "%s AOF incr file %s on server start",
           had_incr ? "Opening" : "Creating", manifest_.incrs.back().name.c_str());
   server_->propagation().AddSink(this);
@@ -311,7 +320,10 @@ base::Status AofService::WriteBase(const std::string& path) {
   std::string image;
   persistence::StringSink sink(&image);
   persistence::WriteDataset(sink, server_->keyspace(), opts);
-  return WriteFileAtomically(path, image);
+  OSPREY_RETURN_IF_ERROR(WriteFileAtomically(path, image));
+  base_size_ = image.size();
+  incr_size_ = 0;
+  return base::Status::Ok();
 }
 
 base::Status AofService::PersistManifest() {
@@ -432,6 +444,26 @@ base::Status AofService::Rewrite() {
   return st;
 }
 
+base::Status AofService::Reload() {
+  BeforeSleep();
+  bool found = false;
+  return Load(&found);
+}
+
+void AofService::MaybeAutoRewrite() {
+  const ServerConfig& cfg = server_->config();
+  if (!on() || cfg.auto_aof_rewrite_percentage <= 0) return;
+  const uint64_t total = base_size_ + incr_size_;
+  if (total < static_cast<uint64_t>(cfg.auto_aof_rewrite_min_size)) return;
+  const uint64_t base = base_size_ == 0 ? 1 : base_size_;
+  const uint64_t growth = (total - base_size_) * 100 / base;
+  if (growth < static_cast<uint64_t>(cfg.auto_aof_rewrite_percentage)) return;
+  server_->logger().Log(base::LogLevel::kNotice,
+                        "Starting automatic rewriting of AOF on %llu%% growth",
+                        static_cast<unsigned long long>(growth));
+  (void)Rewrite();
+}
+
 void AofService::Write(int db, std::span<const std::string> args) {
   if (fd_ < 0 || loading_) return;
   if (server_->config().aof_timestamp_enabled) {
@@ -465,6 +497,7 @@ void AofService::BeforeSleep() {
                           "AOF write error looks solved, Redis can write again.");
   }
   last_write_ok_ = true;
+  incr_size_ += buf_.size();
   buf_.clear();
   switch (server_->config().appendfsync) {
     case AppendFsync::kAlways:

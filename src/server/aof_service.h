@@ -38,6 +38,13 @@ class AofService final : public EffectSink {
   // *found is false when there is no manifest.
   base::Status Load(bool* found);
 
+  // DEBUG LOADAOF: flushes what is buffered, then loads the files again
+  // into the databases (which the caller emptied).
+  base::Status Reload();
+  // The cron's check: rewrites when the incremental part grew past
+  // auto-aof-rewrite-min-size and auto-aof-rewrite-percentage of the base.
+  void MaybeAutoRewrite();
+
   bool on() const { return fd_ >= 0; }
   // CONFIG SET appendonly yes/no.
   base::Status Enable();
@@ -75,6 +82,9 @@ class AofService final : public EffectSink {
   std::string buf_;
   int selected_db_ = -1;
   int64_t last_ts_ = -1;
+  // Bytes in the base and appended since, for auto-aof-rewrite-*.
+  uint64_t base_size_ = 0;
+  uint64_t incr_size_ = 0;
   bool last_write_ok_ = true;
   bool last_rewrite_ok_ = true;
   uint64_t rewrites_ = 0;

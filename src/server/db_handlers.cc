@@ -82,8 +82,9 @@ void FlushDbCommand(CommandContext& ctx) {
   if (!ParseFlushMode(ctx, &async)) return;
   ctx.BeforeFlush(ctx.db().index());
   ctx.AddDirty(EmptyDb(ctx.keyspace(), ctx.db(), async));
-  // Propagation hook: FLUSHDB is always propagated, even when nothing was
-  // removed (Redis forces it).
+  // Always propagated, even when nothing was removed (Redis forces it).
+  ctx.AlsoPropagate(ctx.args());
+  ctx.PreventPropagation();
   ctx.reply().Ok();
 }
 
@@ -98,7 +99,9 @@ void FlushAllCommand(CommandContext& ctx) {
   // Redis adds the removed keys to the change counter and then saves, which
   // resets it: the count survives only when no save point is configured.
   if (!SaveAfterFlushAll(sc.server())) ctx.AddDirty(removed);
-  // Propagation hook: FLUSHALL is always propagated, as FLUSHDB.
+  // Always propagated, as FLUSHDB (also when the save took the count).
+  ctx.AlsoPropagate(ctx.args());
+  ctx.PreventPropagation();
   ctx.reply().Ok();
 }
 

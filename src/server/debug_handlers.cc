@@ -3,7 +3,7 @@
 // enable-debug-command allows the caller.
 //
 // Subcommands whose subsystem does not exist yet answer an error saying so
-// (LOADAOF needs the AOF, REPLICATE replication, RESTART and
+// (REPLICATE needs replication, RESTART and
 // CRASH-AND-RECOVER a restart path); unknown subcommands and wrong argument
 // counts get Redis's "unknown subcommand or wrong number of arguments"
 // error. Like Redis, DEBUG looks keys up without expiring them or touching
@@ -29,6 +29,7 @@
 #include "keyspace/keyspace.h"
 #include "keyspace/string_value.h"
 #include "protocol/reply_errors.h"
+#include "server/aof_service.h"
 #include "server/config_def.h"
 #include "server/config_registry.h"
 #include "server/handler_replies.h"
@@ -452,13 +453,28 @@ void DebugReload(CommandContext& ctx) {
   ctx.reply().Ok();
 }
 
+// DEBUG LOADAOF: write out what is buffered, empty the databases, load the
+// files the AOF manifest names.
+void DebugLoadAof(CommandContext& ctx) {
+  Server& server = ServerOf(ctx);
+  ctx.BeforeFlush(-1);
+  for (int i = 0; i < ctx.keyspace().db_count(); ++i) ctx.keyspace().db(i).Clear();
+  const base::Status st = server.aof().Reload();
+  if (!st.ok()) {
+    server.logger().Log(base::LogLevel::kWarning, "%s", std::string(st.message()).c_str());
+    ctx.reply().Error("ERR Error trying to load the AOF");
+    return;
+  }
+  server.stats().dirty = 0;  // what was loaded is on disk already
+  server.logger().Log(base::LogLevel::kWarning, "Append Only File loaded by DEBUG LOADAOF");
+  ctx.reply().Ok();
+}
+
 // For subcommands whose subsystem is not written yet.
 void DebugNotYet(CommandContext& ctx) {
   const std::string sub = base::AsciiToUpper(ctx.arg(1));
   std::string_view needs = "a subsystem this version lacks";
-  if (sub == "LOADAOF") {
-    needs = "persistence (RDB/AOF)";
-  } else if (sub == "REPLICATE") {
+  if (sub == "REPLICATE") {
     needs = "replication";
   } else if (sub == "RESTART" || sub == "CRASH-AND-RECOVER") {
     needs = "a restart path";
@@ -562,7 +578,7 @@ constexpr Subcommand kSubcommands[] = {
     {"panic", 2, 0, DebugPanic},
     {"assert", 2, 0, DebugPanic},
     {"reload", 2, 0, DebugReload},
-    {"loadaof", 2, 0, DebugNotYet},
+    {"loadaof", 2, 0, DebugLoadAof},
     {"replicate", 3, 0, DebugNotYet},
     {"restart", 2, 3, DebugNotYet},
     {"crash-and-recover", 2, 3, DebugNotYet},

@@ -471,6 +471,7 @@ int64_t Server::Cron() {
   if (active_expire_enabled && !paused) {
     active_expire_->RunSlowCycle(*keyspace_, *clock_, config().active_expire_effort, hz);
   }
+  if (aof_) aof_->MaybeAutoRewrite();  // auto-aof-rewrite-percentage / -min-size
   if (shutdown_requested_) loop_.Stop();
   return 1000 / hz;
 }

@@ -344,3 +344,29 @@ def test_osprey_loads_what_redis_wrote(make_server, server_binary, tmp_path_fact
         assert contents(c) == before
     finally:
         srv.stop()
+
+
+def test_auto_rewrite_when_the_aof_grows(make_server):
+    srv = make_server("--appendonly", "yes", "--auto-aof-rewrite-min-size", "4096",
+                      "--auto-aof-rewrite-percentage", "50")
+    c = srv.client()
+    first = manifest_lines(srv)[0]
+    for i in range(200):
+        c.set(f"key:{i}", "x" * 100)
+    deadline = time.monotonic() + 10
+    while manifest_lines(srv)[0] == first and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert manifest_lines(srv)[0] != first
+    wait_rewrite_done(c)
+    assert c.info("persistence")["aof_rewrites"] >= 1
+    srv.restart()
+    assert srv.client().dbsize() == 200
+
+
+def test_debug_loadaof(make_server):
+    srv = make_server("--appendonly", "yes")
+    c = srv.client()
+    c.set("a", "1")
+    c.hset("h", "f", "v")
+    assert c.execute_command("DEBUG", "LOADAOF") in (True, b"OK", "OK")
+    assert c.get("a") == b"1" and c.hget("h", "f") == b"v" and c.dbsize() == 2

@@ -291,8 +291,6 @@ TEST_F(DebugHandlersTest, ConfigRewriteForceAllWritesDefaultsTooAndLoadsBack) {
 }
 
 TEST_F(DebugHandlersTest, SubsystemsNotYetWrittenSaySo) {
-  EXPECT_EQ(Run({"debug", "loadaof"}),
-            "ERR DEBUG LOADAOF is not supported yet: it needs persistence (RDB/AOF)");
   EXPECT_EQ(Run({"debug", "replicate", "set a b"}),
             "ERR DEBUG REPLICATE is not supported yet: it needs replication");
 }

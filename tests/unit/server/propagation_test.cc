@@ -218,6 +218,13 @@ TEST_F(PropagationTest, FailedWritesAreNotPropagated) {
   EXPECT_EQ(Take(), Lines{});
 }
 
+TEST_F(PropagationTest, FlushesArePropagatedEvenWhenEmpty) {
+  Run({"flushall"});
+  Run({"flushdb", "ASYNC"});
+  EXPECT_EQ(h_.Run({"flushall", "bogus"}).type, Reply::Type::kError);
+  EXPECT_EQ(Take(), (Lines{"0: flushall", "0: flushdb ASYNC"}));
+}
+
 TEST_F(PropagationTest, NothingIsCollectedWithoutSinks) {
   h_.server().propagation().RemoveSink(&sink_);
   Run({"set", "k", "v"});

@@ -1,0 +1,122 @@
+// The AOF as the server runs it, in process: CONFIG SET appendonly, what
+// reaches the incremental file, BGREWRITEAOF, DEBUG LOADAOF, INFO fields.
+#include "server/aof_service.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "persistence/aof_manifest.h"
+#include "server/server.h"
+#include "testing/command_harness.h"
+
+namespace osprey::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class AofServiceTest : public ::testing::Test {
+ protected:
+  // Each test names its own files: the harness shares one directory.
+  AofServiceTest()
+      : name_(std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+              ".aof"),
+        h_("appendfilename " + name_ + "\nenable-debug-command yes\n") {}
+  std::string Run(std::vector<std::string_view> args) { return h_.Run(std::move(args)).ToString(); }
+  std::string Manifest() {
+    return ReadFile("appendonlydir/" + persistence::AofManifestFileName(name_));
+  }
+  std::string LastIncr() {
+    auto m = persistence::AofManifest::Parse(Manifest());
+    EXPECT_TRUE(m.ok());
+    if (!m.ok() || m->incrs.empty()) return "";
+    return ReadFile("appendonlydir/" + m->incrs.back().name);
+  }
+
+  std::string name_;
+  CommandHarness h_;
+};
+
+TEST_F(AofServiceTest, ConfigSetAppendonlyCreatesBaseIncrAndManifest) {
+  Run({"set", "before", "1"});
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  EXPECT_TRUE(h_.server().aof().on());
+  EXPECT_EQ(Manifest(), "file " + name_ + ".1.base.rdb seq 1 type b\nfile " + name_ +
+                            ".1.incr.aof seq 1 type i\n");
+  EXPECT_EQ(ReadFile("appendonlydir/" + name_ + ".1.base.rdb").substr(0, 5), "REDIS");
+  Run({"set", "after", "2"});
+  h_.server().aof().BeforeSleep();
+  EXPECT_EQ(LastIncr(), "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nset\r\n$5\r\nafter\r\n$1\r\n2\r\n");
+  EXPECT_EQ(Run({"config", "set", "appendonly", "no"}), "OK");
+  EXPECT_FALSE(h_.server().aof().on());
+}
+
+TEST_F(AofServiceTest, RewriteStartsNewFilesAndDropsOldOnes) {
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Run({"incr", "n"});
+  EXPECT_EQ(Run({"bgrewriteaof"}), "Background append only file rewriting started");
+  EXPECT_EQ(Manifest(), "file " + name_ + ".2.base.rdb seq 2 type b\nfile " + name_ +
+                            ".2.incr.aof seq 2 type i\n");
+  EXPECT_TRUE(ReadFile("appendonlydir/" + name_ + ".1.incr.aof").empty());
+  EXPECT_EQ(LastIncr(), "");
+  Run({"incr", "n"});
+  h_.server().aof().BeforeSleep();
+  EXPECT_NE(LastIncr().find("incr"), std::string::npos);
+}
+
+TEST_F(AofServiceTest, DebugLoadAofReadsTheFilesBack) {
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Run({"set", "a", "1"});
+  Run({"rpush", "l", "x", "y"});
+  Run({"multi"});
+  Run({"incr", "c"});
+  Run({"incr", "c"});
+  Run({"exec"});
+  EXPECT_EQ(Run({"debug", "loadaof"}), "OK");
+  EXPECT_EQ(Run({"get", "a"}), "1");
+  EXPECT_EQ(Run({"get", "c"}), "2");
+  EXPECT_EQ(Run({"llen", "l"}), "2");
+  // Written while the AOF was off: not in the files, gone after loading.
+  EXPECT_EQ(Run({"config", "set", "appendonly", "no"}), "OK");
+  Run({"set", "unlogged", "x"});
+  EXPECT_EQ(Run({"debug", "loadaof"}), "OK");
+  EXPECT_EQ(Run({"exists", "unlogged"}), "0");
+  EXPECT_EQ(Run({"dbsize"}), "3");
+}
+
+TEST_F(AofServiceTest, TimestampAnnotationsWhenEnabled) {
+  EXPECT_EQ(Run({"config", "set", "aof-timestamp-enabled", "yes"}), "OK");
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Run({"set", "k", "v"});
+  h_.server().aof().BeforeSleep();
+  const std::string ts = "#TS:" + std::to_string(h_.clock().NowMillis() / 1000) + "\r\n";
+  EXPECT_EQ(LastIncr().substr(0, ts.size()), ts);
+  EXPECT_EQ(Run({"debug", "loadaof"}), "OK");
+  EXPECT_EQ(Run({"get", "k"}), "v");
+}
+
+TEST_F(AofServiceTest, InfoPersistenceReportsTheAof) {
+  std::string info = h_.Run({"info", "persistence"}).str;
+  EXPECT_NE(info.find("aof_enabled:0\r\n"), std::string::npos);
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Run({"bgrewriteaof"});
+  info = h_.Run({"info", "persistence"}).str;
+  EXPECT_NE(info.find("aof_enabled:1\r\n"), std::string::npos);
+  EXPECT_NE(info.find("aof_rewrites:2\r\n"), std::string::npos);
+  EXPECT_NE(info.find("aof_last_write_status:ok\r\n"), std::string::npos);
+}
+
+TEST_F(AofServiceTest, BgRewriteAofArity) {
+  EXPECT_EQ(Run({"bgrewriteaof", "now"}),
+            "ERR wrong number of arguments for 'bgrewriteaof' command");
+}
+
+}  // namespace
+}  // namespace osprey::testing
