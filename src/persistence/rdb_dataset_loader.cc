@@ -18,6 +18,8 @@ namespace {
 constexpr size_t kHeaderSize = 9;  // "REDIS" and four version digits
 // Before version 5 files had no checksum trailer.
 constexpr int kFirstChecksumVersion = 5;
+// Skipped empty keys named in RdbLoadStats (Redis logs the first ten).
+constexpr size_t kEmptyKeysLogged = 10;
 
 std::string Printable(std::string_view s) {
   constexpr size_t kMax = 64;
@@ -164,6 +166,7 @@ base::Status LoadDataset(std::string_view data, keyspace::Keyspace& ks,
           case LoadResult::kError:
             return Corrupt(r, key, db->index());
           case LoadResult::kEmpty:
+            if (stats->empty_keys.size() < kEmptyKeysLogged) stats->empty_keys.push_back(key);
             ++stats->empty_keys_skipped;
             attrs = KeyAttributes{};
             continue;
@@ -199,9 +202,14 @@ base::Status LoadDataset(std::string_view data, keyspace::Keyspace& ks,
     for (int i = 0; i < 8; ++i) {
       stored |= static_cast<uint64_t>(static_cast<uint8_t>(trailer[i])) << (8 * i);
     }
-    if (opts.verify_checksum && stored != 0 && stored != base::Crc64(0, data.data(), end)) {
-      return base::Status::Corruption("RDB checksum mismatch (file ends at offset " +
-                                      std::to_string(end + 8) + ")");
+    const uint64_t computed = opts.verify_checksum ? base::Crc64(0, data.data(), end) : 0;
+    if (opts.verify_checksum && stored != 0 && stored != computed) {
+      char msg[128];
+      std::snprintf(msg, sizeof(msg),
+                    "RDB CRC error: wrong checksum at offset %zu (computed %016llx, stored %016llx)",
+                    end, static_cast<unsigned long long>(computed),
+                    static_cast<unsigned long long>(stored));
+      return base::Status::Corruption(msg);
     }
   }
   return base::Status::Ok();

@@ -76,12 +76,15 @@ bool LoadTupleListpack(RdbReader& r, size_t at, std::string_view blob, size_t st
                        const char* what, Listpack* out) {
   StringSet keys;
   size_t i = 0;
+  bool duplicate = false;
   const bool ok = Listpack::Validate(blob, [&](const ListpackValue& v) {
     const bool key = i++ % stride == 0;
-    return !key || keys.insert(ElementText(v)).second;
+    duplicate = key && !keys.insert(ElementText(v)).second;
+    return !duplicate;
   });
   if (!ok || i % stride != 0) {
-    return r.FailAt(at, std::string(what) + " listpack integrity check failed");
+    return r.FailAt(at, std::string(what) + " integrity check failed" +
+                            (duplicate ? ": listpack with dup elements" : ""));
   }
   *out = Listpack::FromValidated(blob);
   return true;
@@ -155,7 +158,7 @@ LoadResult LoadZiplistList(RdbReader& r, const commands::EngineConfig& cfg, Load
     list->PushBack(v.ToString(buf));
     return true;
   });
-  if (!ok) return Fail(r, at, "list ziplist integrity check failed");
+  if (!ok) return Fail(r, at, "List ziplist integrity check failed");
   return list->empty() ? LoadResult::kEmpty : LoadResult::kOk;
 }
 
@@ -171,7 +174,7 @@ LoadResult LoadQuicklist(RdbReader& r, bool v2, const commands::EngineConfig& cf
     const size_t container_at = r.offset();
     if (v2 && !r.Len(&container)) return LoadResult::kError;
     if (container != kQuicklistNodePacked && container != kQuicklistNodePlain) {
-      return Fail(r, container_at, "quicklist integrity check failed: unknown node container");
+      return Fail(r, container_at, "Quicklist integrity check failed: unknown node container");
     }
     std::string_view blob;
     size_t at;
@@ -184,11 +187,11 @@ LoadResult LoadQuicklist(RdbReader& r, bool v2, const commands::EngineConfig& cf
     Listpack lp;
     if (v2) {
       if (!Listpack::Validate(blob)) {
-        return Fail(r, at, "quicklist node listpack integrity check failed");
+        return Fail(r, at, "Quicklist node listpack integrity check failed");
       }
       lp = Listpack::FromValidated(blob);
     } else if (!ZiplistToListpack(blob, &lp)) {
-      return Fail(r, at, "quicklist node ziplist integrity check failed");
+      return Fail(r, at, "Quicklist node ziplist integrity check failed");
     }
     // Redis skips empty nodes; a list left with none is an empty key.
     if (!lp.Empty()) AppendNode(list, std::move(lp));
@@ -225,7 +228,7 @@ LoadResult LoadIntsetSet(RdbReader& r, const commands::EngineConfig& cfg, uint64
   size_t at;
   if (!ReadBlob(r, &blob, &scratch, &at)) return LoadResult::kError;
   std::optional<types::Intset> is = types::Intset::FromBytes(blob);
-  if (!is) return Fail(r, at, "intset integrity check failed");
+  if (!is) return Fail(r, at, "Intset integrity check failed");
   auto set = std::make_unique<types::SetValue>(seed, std::move(*is));
   const int64_t max = std::min(cfg.set_max_intset_entries, types::kSetIntsetEntriesCap);
   if (static_cast<int64_t>(set->size()) > max) set->ConvertToHashtable();
@@ -242,7 +245,7 @@ LoadResult LoadListpackSet(RdbReader& r, const commands::EngineConfig& cfg, uint
   size_t at;
   if (!ReadBlob(r, &blob, &scratch, &at)) return LoadResult::kError;
   Listpack lp;
-  if (!LoadTupleListpack(r, at, blob, 1, "set", &lp)) return LoadResult::kError;
+  if (!LoadTupleListpack(r, at, blob, 1, "Set listpack", &lp)) return LoadResult::kError;
   if (lp.Empty()) return LoadResult::kEmpty;
   auto set = std::make_unique<types::SetValue>(seed);
   char buf[types::kListpackIntBufSize];
@@ -340,11 +343,11 @@ LoadResult LoadCompactZSet(RdbReader& r, bool ziplist, const commands::EngineCon
   if (ziplist) {
     Listpack converted;
     if (!ZiplistToListpack(blob, &converted)) {
-      return Fail(r, at, "zset ziplist integrity check failed");
+      return Fail(r, at, "Zset ziplist integrity check failed");
     }
     blob = converted.bytes();
-    if (!LoadTupleListpack(r, at, blob, 2, "zset ziplist", &lp)) return LoadResult::kError;
-  } else if (!LoadTupleListpack(r, at, blob, 2, "zset", &lp)) {
+    if (!LoadTupleListpack(r, at, blob, 2, "Zset ziplist", &lp)) return LoadResult::kError;
+  } else if (!LoadTupleListpack(r, at, blob, 2, "Zset listpack", &lp)) {
     return LoadResult::kError;
   }
   return ZSetFromListpack(r, at, std::move(lp), cfg, out);
@@ -425,9 +428,11 @@ LoadResult LoadZipmapHash(RdbReader& r, const commands::EngineConfig& cfg, Loade
     return !duplicate;
   });
   if (!ok) {
-    return Fail(r, at, duplicate ? "hash zipmap with duplicate fields" : "zipmap integrity check failed");
+    return Fail(r, at,
+                duplicate ? "Hash zipmap with duplicate fields" : "Zipmap integrity check failed");
   }
-  if (h->Size() == 0) return LoadResult::kEmpty;
+  // Redis's zipmap check refuses an empty one outright.
+  if (h->Size() == 0) return Fail(r, at, "Zipmap integrity check failed");
   out->type = types::ValueType::kHash;
   out->object = std::move(h);
   return LoadResult::kOk;
@@ -496,12 +501,12 @@ LoadResult LoadCompactHash(RdbReader& r, RdbType type, const commands::EngineCon
   if (type == RdbType::kHashZiplist) {
     Listpack converted;
     if (!ZiplistToListpack(blob, &converted)) {
-      return Fail(r, at, "hash ziplist integrity check failed");
+      return Fail(r, at, "Hash ziplist integrity check failed");
     }
-    if (!LoadTupleListpack(r, at, converted.bytes(), 2, "hash ziplist", &lp)) {
+    if (!LoadTupleListpack(r, at, converted.bytes(), 2, "Hash ziplist", &lp)) {
       return LoadResult::kError;
     }
-  } else if (!LoadTupleListpack(r, at, blob, ex ? 3 : 2, "hash", &lp)) {
+  } else if (!LoadTupleListpack(r, at, blob, ex ? 3 : 2, "Hash listpack", &lp)) {
     return LoadResult::kError;
   }
   if (lp.Empty()) return LoadResult::kEmpty;

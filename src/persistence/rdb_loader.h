@@ -76,6 +76,7 @@ struct RdbLoadStats {
   uint64_t keys_loaded = 0;
   uint64_t keys_expired = 0;
   uint64_t empty_keys_skipped = 0;
+  std::vector<std::string> empty_keys;  // the first few skipped, for the log
   std::vector<std::pair<std::string, std::string>> aux;
 };
 

@@ -80,6 +80,9 @@ base::Status LoadSnapshot(Server& server, bool replace_existing) {
               static_cast<double>(std::atoll(value.c_str())) / (1024 * 1024));
     }
   }
+  for (const std::string& key : stats.empty_keys) {
+    log.Log(base::LogLevel::kWarning, "RDB load skipping empty key: %s", key.c_str());
+  }
   if (!st.ok()) return st;
   server.stats().rdb_last_load_keys_loaded = stats.keys_loaded;
   server.stats().rdb_last_load_keys_expired = stats.keys_expired;
@@ -101,7 +104,14 @@ base::Status LoadSnapshotAtStartup(Server& server) {
   const int64_t start = server.clock().MonotonicMicros();
   base::Status st = LoadSnapshot(server, /*replace_existing=*/false);
   if (st.code() == base::StatusCode::kNotFound) return base::Status::Ok();
-  if (!st.ok()) return st;
+  if (!st.ok()) {
+    base::Logger& log = server.logger();
+    log.Log(base::LogLevel::kWarning, "%s", std::string(st.message()).c_str());
+    if (st.code() == base::StatusCode::kCorruption) {
+      log.Log(base::LogLevel::kWarning, "Terminating server after rdb file reading failure.");
+    }
+    return st;
+  }
   server.logger().Log(base::LogLevel::kNotice, "DB loaded from disk: %.3f seconds",
                       static_cast<double>(server.clock().MonotonicMicros() - start) / 1e6);
   return st;

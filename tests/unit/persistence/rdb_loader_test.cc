@@ -257,6 +257,7 @@ TEST_F(RdbLoaderTest, ZipmapHashType9) {
   EXPECT_EQ(Run({"HGET", "k", "b"}), "two");
   EXPECT_EQ(Encoding(), "listpack");
   EXPECT_EQ(Restore(Payload(Type(9) + RdbString(Zipmap({{"a", "1"}, {"a", "2"}})))), kBadFormat);
+  EXPECT_EQ(Restore(Payload(Type(9) + RdbString(Zipmap({})))), kBadFormat);  // empty
   EXPECT_EQ(Restore(Payload(Type(9) + RdbString(Zipmap({{"a", std::string(100, 'x')}})))), "OK");
   EXPECT_EQ(Encoding(), "hashtable");
 }
