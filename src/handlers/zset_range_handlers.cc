@@ -144,23 +144,39 @@ class ReplySink final : public RangeSink {
   protocol::ReplyWriter::Deferred deferred_{};
 };
 
+// ZRANGESTORE. Redis adds the elements one by one, in the order of the
+// range, to a new set that starts as a listpack unless the range is known to
+// be longer than zset-max-listpack-entries (a rank range), converting it to a
+// skiplist at the first element that does not fit. A listpack stores -0 as
+// the integer 0, so the elements added while it is one lose the sign of a
+// zero score; FromItems then gives the result its final encoding.
 class StoreSink final : public RangeSink {
  public:
-  StoreSink(CommandContext& ctx, std::string_view dst) : ctx_(ctx), dst_(dst) {}
+  StoreSink(CommandContext& ctx, std::string_view dst)
+      : ctx_(ctx), dst_(dst), limits_(ZSetLimitsOf(ctx)) {}
   void Begin(int64_t length) override {
     if (length > 0) items_.reserve(static_cast<size_t>(length));
+    listpack_ = length <= static_cast<int64_t>(limits_.max_listpack_entries);
   }
   void Emit(const ZSetValue::Iterator& it) override {
-    items_.push_back({std::string(it.member()), it.score()});
+    const std::string_view member = it.member();
+    double score = it.score();
+    if (listpack_ && (items_.size() + 1 > limits_.max_listpack_entries ||
+                      member.size() > limits_.max_listpack_value)) {
+      listpack_ = false;
+    }
+    if (listpack_ && score == 0) score = 0.0;  // -0 becomes 0
+    items_.push_back({std::string(member), score});
   }
   void Finish(size_t) override {
-    StoreZSetResult(ctx_, dst_, ZSetValue::FromItems(std::move(items_), ZSetLimitsOf(ctx_)),
-                    "zrangestore");
+    StoreZSetResult(ctx_, dst_, ZSetValue::FromItems(std::move(items_), limits_), "zrangestore");
   }
 
  private:
   CommandContext& ctx_;
   std::string_view dst_;
+  types::ZSetLimits limits_;
+  bool listpack_ = true;
   std::vector<ZSetValue::Item> items_;
 };
 

@@ -264,3 +264,14 @@ def test_digest_compares_field_order_only_where_the_encoding_defines_it(encoding
     finally:
         a.close()
         b.close()
+
+
+def test_lex_commands_only_read_lex_keys_or_keys_that_never_hold_a_sorted_set():
+    safe = set(ag.LEX_KEYS) | {ag.EMPTY_KEY, b"nokey"} | set(generator.LCS_KEYS)
+    for spec, cmds in _draws():
+        if spec.name in ("ZLEXCOUNT", "ZRANGEBYLEX", "ZREVRANGEBYLEX", "ZREMRANGEBYLEX"):
+            assert not spec.mutate_replace
+            assert cmds[0][1] in safe, cmds
+        if spec.name in ("ZRANGE", "ZRANGESTORE") and b"BYLEX" in cmds[0]:
+            assert not spec.mutate_replace
+            assert cmds[0][1 if spec.name == "ZRANGE" else 2] in safe, cmds

@@ -319,6 +319,35 @@ TEST_F(ZRangeTest, StoreReplacesTheDestination) {
   EXPECT_EQ(Str(h_, {"zrangestore", "dst", "z", "0", "1", "withscores"}), kSyntax);
 }
 
+// Redis builds a ZRANGESTORE result in a listpack until an element does not
+// fit; elements added while it is one lose the sign of a zero score. A rank
+// range longer than the limit starts as a skiplist.
+TEST(ZRangeStoreCommandTest, NegativeZeroKeepsItsSignOnlyOutsideAListpack) {
+  CommandHarness h;
+  h.Run({"config", "set", "zset-max-listpack-entries", "1"});
+  h.Run({"zadd", "src", "1", "x", "2", "y"});
+  h.Run({"zadd", "src", "-0", "a"});  // into the skiplist: stays -0
+  EXPECT_EQ(Str(h, {"zscore", "src", "a"}), "-0");
+  h.Run({"zrangestore", "byscore", "src", "-inf", "+inf", "byscore"});
+  EXPECT_EQ(Str(h, {"zscore", "byscore", "a"}), "0");
+  h.Run({"zrangestore", "bylex", "src", "-", "+", "bylex"});
+  EXPECT_EQ(Str(h, {"zscore", "bylex", "a"}), "0");
+  h.Run({"zrangestore", "rev", "src", "+inf", "-inf", "byscore", "rev"});
+  EXPECT_EQ(Str(h, {"zscore", "rev", "a"}), "-0");  // added after the conversion
+  h.Run({"zrangestore", "rank", "src", "0", "-1"});
+  EXPECT_EQ(Str(h, {"zscore", "rank", "a"}), "-0");  // a skiplist from the start
+  EXPECT_EQ(Encoding(h, "rank"), "skiplist");
+  h.Run({"config", "set", "zset-max-listpack-entries", "128"});
+  h.Run({"zrangestore", "small", "src", "0", "-1"});
+  EXPECT_EQ(Str(h, {"zscore", "small", "a"}), "0");
+  EXPECT_EQ(Encoding(h, "small"), "listpack");
+  // A long member converts the listpack: later elements keep -0.
+  h.Run({"zadd", "src", "-0", std::string(70, 'z')});
+  h.Run({"zrangestore", "long", "src", "-inf", "+inf", "byscore"});
+  EXPECT_EQ(Str(h, {"zscore", "long", "a"}), "0");
+  EXPECT_EQ(Str(h, {"zscore", "long", std::string(70, 'z')}), "-0");
+}
+
 // ------------------------------------------------------------------ ZREMRANGEBY*
 
 TEST(ZRemRangeCommandTest, RemovesByRankScoreAndLex) {
