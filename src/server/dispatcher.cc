@@ -218,7 +218,7 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
   // EXEC too), never interleave with it.
   if (depth_ == 1) server_->tracking().SendPending();
   // The whole top-level call (EXEC with what it ran) reaches the AOF as one.
-  if (depth_ == 1) server_->propagation().Flush();
+  if (depth_ == 1) server_->propagation().Flush(!cmd->has(commands::kCmdTouchesArbitraryKeys));
   current_cmd_ = previous_cmd;
   current_args_ = previous_args;
   server_->set_current_client(previous);

@@ -24,11 +24,11 @@ void Propagation::Emit(int db, std::span<const std::string> args) {
   for (EffectSink* s : sinks_) s->Write(db, args);
 }
 
-void Propagation::Flush() {
+void Propagation::Flush(bool wrap_allowed) {
   if (pending_.empty()) return;
   // Several effects of one call must apply together on replay, as the call
   // did: MULTI takes the first effect's db so no SELECT splits the block.
-  const bool wrap = pending_.size() > 1;
+  const bool wrap = wrap_allowed && pending_.size() > 1;
   if (wrap) {
     const std::string multi[] = {"MULTI"};
     Emit(pending_.front().db, multi);

@@ -35,8 +35,10 @@ class Propagation {
   // Queues an effect of the running top-level call.
   void Add(int db, std::span<const std::string_view> args);
   void Add(commands::CommandContext::Effect effect);
-  // The top-level call ended: emits what it queued.
-  void Flush();
+  // The top-level call ended: emits what it queued. With `wrap` false
+  // several effects go out one by one (the lazy expiries of SCAN and
+  // RANDOMKEY, which Redis 7.0 does not wrap in MULTI/EXEC).
+  void Flush(bool wrap = true);
   size_t pending() const { return pending_.size(); }
 
  private:

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -207,6 +208,26 @@ TEST_F(PropagationTest, LazyExpiryInsideAWriteIsWrappedWithIt) {
   h_.AdvanceMillis(200);
   Run({"lpush", "k", "x"});
   EXPECT_EQ(Take(), (Lines{"0: MULTI", "0: DEL k", "0: lpush k x", "0: EXEC"}));
+}
+
+TEST_F(PropagationTest, LazyExpiryOfScanAndRandomKeyIsNotWrapped) {
+  Run({"debug", "set-active-expire", "0"});
+  Run({"set", "a", "1", "PX", "1"});
+  Run({"set", "b", "1", "PX", "1"});
+  Take();
+  h_.AdvanceMillis(10);
+  Run({"scan", "0"});
+  Lines got = Take();
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (Lines{"0: DEL a", "0: DEL b"}));
+  Run({"set", "c", "1", "PX", "1"});
+  Run({"set", "d", "1", "PX", "1"});
+  Take();
+  h_.AdvanceMillis(10);
+  Run({"randomkey"});
+  got = Take();
+  for (const auto& line : got) EXPECT_NE(line, "0: MULTI");
+  EXPECT_FALSE(got.empty());
 }
 
 TEST_F(PropagationTest, FailedWritesAreNotPropagated) {
