@@ -51,15 +51,23 @@ base::Result<AofManifest> AofManifest::Parse(std::string_view text) {
   size_t pos = 0;
   bool any = false;
   while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    if (line.size() + 1 > kMaxLine) {
+    const size_t eol = text.find('\n', pos);
+    const bool terminated = eol != std::string_view::npos;
+    std::string_view line = text.substr(pos, (terminated ? eol : text.size()) - pos);
+    pos = terminated ? eol + 1 : text.size();
+    // As Redis reads it: comments go first; then a line must end in '\n'
+    // within the limit, and be more than blanks.
+    if (!line.empty() && line[0] == '#') continue;
+    if (!terminated || line.size() + 1 > kMaxLine) {
       return base::Status::Corruption("The AOF manifest file contains too long line");
     }
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line[0] == '#') continue;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
+      line.remove_suffix(1);
+    }
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t' || line.front() == '\r')) {
+      line.remove_prefix(1);
+    }
+    if (line.empty()) return invalid();
     auto argv = base::SplitArgs(line);
     if (!argv || argv->size() < 6 || argv->size() % 2 != 0) return invalid();
     AofFileInfo f;

@@ -115,16 +115,20 @@ void AofService::RegisterConfigHooks() {
 
 base::Status AofService::Load(bool* found) {
   *found = false;
-  const std::string manifest_name = persistence::AofManifestFileName(server_->config().appendfilename);
+  const std::string& filename = server_->config().appendfilename;
+  const std::string manifest_name = persistence::AofManifestFileName(filename);
   std::string text;
   bool missing = false;
-  if (!ReadWholeFile(PathOf(manifest_name), &text, &missing).ok()) {
-    if (missing) return base::Status::Ok();
+  manifest_ = persistence::AofManifest();
+  if (ReadWholeFile(PathOf(manifest_name), &text, &missing).ok()) {
+    auto parsed = persistence::AofManifest::Parse(text);
+    if (!parsed.ok()) return parsed.status();
+    manifest_ = std::move(parsed).value();
+  } else if (!missing) {
     return base::Status::IoError("Can't open the AOF manifest " + manifest_name);
   }
-  auto parsed = persistence::AofManifest::Parse(text);
-  if (!parsed.ok()) return parsed.status();
-  manifest_ = std::move(parsed).value();
+  OSPREY_RETURN_IF_ERROR(UpgradeOldStyleFile());
+  if (!manifest_.base && manifest_.incrs.empty()) return base::Status::Ok();
   *found = true;
   base::Logger& log = server_->logger();
   server_->propagation().set_paused(true);
@@ -144,15 +148,55 @@ base::Status AofService::Load(bool* found) {
   return st;
 }
 
+// A single appendonly.aof in `dir` (Redis before 7.0) becomes the base of
+// a manifest in appenddirname, moved there, as Redis 7 upgrades it: when
+// there is no AOF directory or manifest yet, or a manifest left by an
+// interrupted upgrade that names only that file, not moved yet.
+base::Status AofService::UpgradeOldStyleFile() {
+  const std::string& filename = server_->config().appendfilename;
+  struct stat st;
+  if (stat(filename.c_str(), &st) != 0) return base::Status::Ok();
+  const bool dir_exists = stat(DirPath().c_str(), &st) == 0;
+  const bool empty = !manifest_.base && manifest_.incrs.empty();
+  const bool interrupted = manifest_.base && manifest_.incrs.empty() &&
+                           manifest_.base->name == filename &&
+                           stat(PathOf(filename).c_str(), &st) != 0;
+  if (dir_exists && !empty && !interrupted) return base::Status::Ok();
+  if (mkdir(DirPath().c_str(), 0755) != 0 && errno != EEXIST) {
+    return base::Status::IoError("Can't open or create append-only dir " + DirPath() + ": " +
+                                 std::strerror(errno));
+  }
+  manifest_ = persistence::AofManifest();
+  manifest_.base = AofFileInfo{filename, 1, 'b'};
+  manifest_.base_seq = 1;
+  OSPREY_RETURN_IF_ERROR(PersistManifest());
+  if (rename(filename.c_str(), PathOf(filename).c_str()) != 0) {
+    return base::Status::IoError("Error trying to move the old AOF file " + filename +
+                                 " into dir " + DirPath() + ": " + std::strerror(errno));
+  }
+  server_->logger().Log(base::LogLevel::kNotice,
+                        "Successfully migrated an old-style AOF file (%s) into the AOF directory "
+                        "(%s).",
+                        filename.c_str(), DirPath().c_str());
+  return base::Status::Ok();
+}
+
 base::Status AofService::LoadFile(const AofFileInfo& f, bool last) {
   std::string data;
   bool missing = false;
-  if (!ReadWholeFile(PathOf(f.name), &data, &missing).ok()) {
-    // Redis tolerates a missing incremental file only when it is empty...
-    // it never is ours, so any missing file is fatal.
-    return base::Status::IoError("The AOF file " + f.name + " doesn't exist");
-  }
   base::Logger& log = server_->logger();
+  if (!ReadWholeFile(PathOf(f.name), &data, &missing).ok()) {
+    const std::string err = std::strerror(errno);
+    if (missing) {
+      log.Log(base::LogLevel::kWarning, "The append log file %s doesn't exist: %s",
+              f.name.c_str(), err.c_str());
+    } else {
+      log.Log(base::LogLevel::kWarning,
+              "Fatal error: can't open the append log file %s for reading: %s", f.name.c_str(),
+              err.c_str());
+    }
+    return base::Status::IoError("can't read the append log file " + f.name + ": " + err);
+  }
   if (data.empty()) return base::Status::Ok();
   std::string_view rest = data;
   if (rest.starts_with("REDIS")) {

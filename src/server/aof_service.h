@@ -65,6 +65,7 @@ class AofService final : public EffectSink {
  private:
   std::string DirPath() const;
   std::string PathOf(std::string_view name) const;
+  base::Status UpgradeOldStyleFile();
   base::Status LoadFile(const persistence::AofFileInfo& f, bool last);
   base::Status ReplayCommands(std::string_view name, std::string_view data, bool last,
                               size_t* valid_up_to, bool* truncated);

@@ -43,9 +43,9 @@ TEST(AofManifestTest, ParsesWhatItEncodesAndQuotedNames) {
   EXPECT_EQ(back->incr_seq, 1);
 }
 
-TEST(AofManifestTest, SkipsCommentsAndBlankLinesAndUnknownKeys) {
+TEST(AofManifestTest, SkipsCommentsAndUnknownKeys) {
   auto m = AofManifest::Parse(
-      "# written by hand\n\nfile a.1.base.aof seq 1 type b extra 9\r\n"
+      "# written by hand\nfile a.1.base.aof seq 1 type b extra 9\r\n"
       "file a.1.incr.aof seq 1 type i\n");
   ASSERT_TRUE(m.ok()) << m.status().message();
   EXPECT_EQ(m->base->name, "a.1.base.aof");
@@ -65,6 +65,9 @@ TEST(AofManifestTest, RefusesDamagedManifests) {
       {"file a seq 1 type b\nfile b seq 2 type b\n", "Found duplicate base file information"},
       {"file a seq 2 type i\nfile b seq 1 type i\n", "Found a non-monotonic sequence number"},
       {"file \"a seq 1 type b\n", "Invalid AOF manifest file format"},
+      {"file a seq 1 type b\n\nfile b seq 1 type i\n", "Invalid AOF manifest file format"},
+      {"file a seq 1 type b", "The AOF manifest file contains too long line"},
+      {"# only a comment\n", "Found an empty AOF manifest"},
   };
   for (const Case& c : cases) {
     auto m = AofManifest::Parse(c.text);
