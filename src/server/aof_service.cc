@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/memory_stats.h"
+#include "keyspace/keyspace.h"
 #include "persistence/aof_format.h"
 #include "persistence/rdb_io.h"
 #include "persistence/rdb_loader.h"
@@ -318,7 +319,7 @@ base::Status AofService::LoadAndOpenAtStartup() {
     // Nothing yet: the first base holds the (empty) data set.
     manifest_.base = AofFileInfo{
         persistence::AofBaseFileName(server_->config().appendfilename, ++manifest_.base_seq,
-                                     true),
+                                     server_->config().aof_use_rdb_preamble),
         manifest_.base_seq, 'b'};
     OSPREY_RETURN_IF_ERROR(WriteBase(PathOf(manifest_.base->name)));
     log.Log(base::LogLevel::kNotice, "Creating AOF base file %s on server start",
@@ -350,7 +351,42 @@ base::Status AofService::LoadAndOpenAtStartup() {
 
 // ---------------------------------------------------------------- files
 
+// The base in AOF format (aof-use-rdb-preamble no): per database a SELECT,
+// then one RESTORE per key with its DUMP payload and absolute expire time,
+// which loads the same here and in Redis 7.0.
+std::string AofService::BaseAsCommands() const {
+  std::string out;
+  const keyspace::Keyspace& ks = server_->keyspace();
+  const bool compress = server_->config().rdbcompression;
+  for (int i = 0; i < ks.db_count(); ++i) {
+    const keyspace::Db& db = ks.db(i);
+    if (db.size() == 0) continue;
+    const std::string idx = std::to_string(i);
+    const std::string_view select[] = {"SELECT", idx};
+    persistence::AppendAofCommand(out, select);
+    db.table().ForEach([&](keyspace::Entry e) {
+      const std::string payload = persistence::CreateDumpPayload(e, compress);
+      const std::string ttl = std::to_string(e.has_expire() ? e.expire_ms() : 0);
+      if (e.has_expire()) {
+        const std::string_view restore[] = {"RESTORE", e.key(), ttl, payload, "ABSTTL"};
+        persistence::AppendAofCommand(out, restore);
+      } else {
+        const std::string_view restore[] = {"RESTORE", e.key(), ttl, payload};
+        persistence::AppendAofCommand(out, restore);
+      }
+    });
+  }
+  return out;
+}
+
 base::Status AofService::WriteBase(const std::string& path) {
+  if (!server_->config().aof_use_rdb_preamble) {
+    const std::string image = BaseAsCommands();
+    OSPREY_RETURN_IF_ERROR(WriteFileAtomically(path, image));
+    base_size_ = image.size();
+    incr_size_ = 0;
+    return base::Status::Ok();
+  }
   const int64_t now_ms = server_->clock().NowMillis();
   persistence::RdbSaveOptions opts;
   opts.compress = server_->config().rdbcompression;
@@ -452,7 +488,8 @@ base::Status AofService::Rewrite() {
     next.history.push_back(f);
   }
   next.incrs.clear();
-  next.base = AofFileInfo{persistence::AofBaseFileName(base_name, ++next.base_seq, true),
+  next.base = AofFileInfo{persistence::AofBaseFileName(base_name, ++next.base_seq,
+                                                      server_->config().aof_use_rdb_preamble),
                           next.base_seq, 'b'};
   // With the AOF off, the rewrite leaves a base alone (as Redis 7.0 does).
   const bool appending = on() || enabling_;

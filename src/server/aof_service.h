@@ -4,7 +4,8 @@
 // file (flushed before replies leave, fsynced per appendfsync), turning it
 // on and off at runtime, and rewriting it (BGREWRITEAOF). The rewrite is
 // synchronous for now: a new base holding the whole data set (RDB format),
-// a fresh incremental file, then the manifest switches to them.
+// a fresh incremental file, then the manifest switches to them. The base
+// is an RDB image, or with aof-use-rdb-preamble no an AOF of RESTOREs.
 #pragma once
 
 #include <condition_variable>
@@ -70,6 +71,7 @@ class AofService final : public EffectSink {
   base::Status ReplayCommands(std::string_view name, std::string_view data, bool last,
                               size_t* valid_up_to, bool* truncated);
   base::Status WriteBase(const std::string& path);
+  std::string BaseAsCommands() const;
   base::Status PersistManifest();
   base::Status OpenIncr(const std::string& name);
   void CloseFd();

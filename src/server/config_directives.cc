@@ -461,7 +461,7 @@ std::vector<ConfigDef> BuildTable() {
       Int<&C::auto_aof_rewrite_percentage>("auto-aof-rewrite-percentage", 0, kIntMax),
       Memory<&C::auto_aof_rewrite_min_size>("auto-aof-rewrite-min-size", 0, kLongMax),
       Bool<&C::aof_load_truncated>("aof-load-truncated"),
-      Bool<&C::aof_use_rdb_preamble>("aof-use-rdb-preamble").Todo(),
+      Bool<&C::aof_use_rdb_preamble>("aof-use-rdb-preamble"),
       Bool<&C::aof_rewrite_incremental_fsync>("aof-rewrite-incremental-fsync").Todo(),
       Bool<&C::aof_timestamp_enabled>("aof-timestamp-enabled"),
       Bool<&C::aof_disable_auto_gc>("aof-disable-auto-gc"),

@@ -370,3 +370,29 @@ def test_debug_loadaof(make_server):
     c.hset("h", "f", "v")
     assert c.execute_command("DEBUG", "LOADAOF") in (True, b"OK", "OK")
     assert c.get("a") == b"1" and c.hget("h", "f") == b"v" and c.dbsize() == 2
+
+
+def test_base_without_rdb_preamble_loads_here_and_in_redis(make_server):
+    srv = make_server("--appendonly", "yes", "--aof-use-rdb-preamble", "no")
+    c = srv.client()
+    populate(c)
+    c.bgrewriteaof()
+    wait_rewrite_done(c)
+    deadline = time.monotonic() + 10
+    while not manifest_lines(srv)[0].endswith("seq 2 type b") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    base = manifest_lines(srv)[0].split()[1]
+    assert base.endswith(".base.aof")
+    with open(aof_path(srv, base), "rb") as f:
+        assert f.read(1) == b"*"
+    c.set("after", "1")
+    before = contents(c)
+    srv.restart()
+    assert contents(srv.client()) == before
+    srv.stop()
+    oracle = ServerProcess(ORACLE, args=["--appendonly", "yes"], dir=srv.dir)
+    oracle.start()
+    try:
+        assert contents(oracle.client()) == before
+    finally:
+        oracle.stop()

@@ -113,6 +113,24 @@ TEST_F(AofServiceTest, InfoPersistenceReportsTheAof) {
   EXPECT_NE(info.find("aof_last_write_status:ok\r\n"), std::string::npos);
 }
 
+TEST_F(AofServiceTest, BaseInAofFormatWithoutRdbPreamble) {
+  EXPECT_EQ(Run({"config", "set", "aof-use-rdb-preamble", "no"}), "OK");
+  Run({"set", "s", "v"});
+  Run({"rpush", "l", "a", "b"});
+  Run({"pexpire", "l", "100000"});
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  EXPECT_EQ(Manifest(), "file " + name_ + ".1.base.aof seq 1 type b\nfile " + name_ +
+                            ".1.incr.aof seq 1 type i\n");
+  const std::string base = ReadFile("appendonlydir/" + name_ + ".1.base.aof");
+  EXPECT_EQ(base.rfind("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n", 0), 0u);
+  EXPECT_NE(base.find("RESTORE"), std::string::npos);
+  EXPECT_NE(base.find("ABSTTL"), std::string::npos);
+  EXPECT_EQ(Run({"debug", "loadaof"}), "OK");
+  EXPECT_EQ(Run({"get", "s"}), "v");
+  EXPECT_EQ(Run({"llen", "l"}), "2");
+  EXPECT_EQ(h_.Run({"pttl", "l"}).integer > 99000, true);
+}
+
 TEST_F(AofServiceTest, BgRewriteAofArity) {
   EXPECT_EQ(Run({"bgrewriteaof", "now"}),
             "ERR wrong number of arguments for 'bgrewriteaof' command");
