@@ -186,4 +186,26 @@ int SortRoGetKeys(const CommandDef& /*cmd*/, std::span<const std::string_view> a
   return 1;
 }
 
+int BitFieldGetKeys(const CommandDef& /*cmd*/, std::span<const std::string_view> args,
+                    KeysResult* result) {
+  result->keys.clear();
+  if (args.size() < 2) return 0;
+  bool read_only = true;
+  for (size_t i = 2; i < args.size(); ++i) {
+    const size_t rest = args.size() - i - 1;
+    const std::string_view arg = AsCString(args[i]);
+    if (base::EqualsIgnoreCase(arg, "get") && rest >= 2) {
+      i += 2;
+    } else if (base::EqualsIgnoreCase(arg, "overflow") && rest >= 1) {
+      i += 1;
+    } else {
+      // A write, or a request BITFIELD will refuse: not read-only either way.
+      read_only = false;
+      break;
+    }
+  }
+  result->keys.push_back({1, read_only ? kKeyRO | kKeyAccess : kKeyRW | kKeyAccess | kKeyUpdate});
+  return 1;
+}
+
 }  // namespace osprey::commands

@@ -67,5 +67,10 @@ int SortGetKeys(const CommandDef& cmd, std::span<const std::string_view> args, K
 // SORT_RO: only the sorted key (it has no STORE).
 int SortRoGetKeys(const CommandDef& cmd, std::span<const std::string_view> args,
                   KeysResult* result);
+// BITFIELD: the key (args[1]) is RO ACCESS when every subcommand is a GET
+// or OVERFLOW, otherwise (a SET, an INCRBY, or anything unparsable) RW
+// ACCESS UPDATE.
+int BitFieldGetKeys(const CommandDef& cmd, std::span<const std::string_view> args,
+                    KeysResult* result);
 
 }  // namespace osprey::commands
