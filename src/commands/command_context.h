@@ -56,6 +56,9 @@ class EngineHooks {
   // ready: that key (Redis 7.0 serves a woken client from the key that woke
   // it, not from the first of its keys that has data). Empty otherwise.
   virtual std::string_view ReadyKey() const { return {}; }
+  // Writes `message` to the server log at verbose level (why a RESTORE
+  // payload was refused, as Redis logs it). No-op by default.
+  virtual void LogVerbose(std::string_view message) { (void)message; }
 };
 
 // How the command is being run.
@@ -105,9 +108,6 @@ class CommandContext {
   void AddDirty(uint64_t n = 1) { dirty_ += n; }
   uint64_t dirty() const { return dirty_; }
 
-  void KeyModified(std::string_view key) { hooks_->KeyModified(*db_, key); }
-  void KeyModified(keyspace::Db& db, std::string_view key) { hooks_->KeyModified(db, key); }
-  void Notify(uint32_t type, std::string_view event, std::string_view key) {
   // --- propagation: the command's effects, as commands (AOF, replicas) ---
   // A command that made the data set dirty is propagated as received unless
   // its handler says otherwise here. Effects are emitted in order; more
@@ -139,6 +139,9 @@ class CommandContext {
   const Effect& propagate_as() const { return as_; }
   std::vector<Effect>& also_propagated() { return also_; }
 
+  void KeyModified(std::string_view key) { hooks_->KeyModified(*db_, key); }
+  void KeyModified(keyspace::Db& db, std::string_view key) { hooks_->KeyModified(db, key); }
+  void Notify(uint32_t type, std::string_view event, std::string_view key) {
     hooks_->Notify(type, event, key, db_->index());
   }
   void Notify(uint32_t type, std::string_view event, std::string_view key, int db) {
@@ -164,11 +167,11 @@ class CommandContext {
   const CommandTable* command_table_ = nullptr;
   uint32_t exec_flags_ = 0;
   uint64_t dirty_ = 0;
-};
-
-using CommandHandler = void (*)(CommandContext&);
   OwnPropagation own_ = OwnPropagation::kAsReceived;
   Effect as_;
   std::vector<Effect> also_;
+};
+
+using CommandHandler = void (*)(CommandContext&);
 
 }  // namespace osprey::commands
