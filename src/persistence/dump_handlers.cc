@@ -4,7 +4,9 @@
 // the existing key, then the TTL, then the payload's trailer, then its
 // value; error replies are Redis's word for word.
 #include <cstdint>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "commands/arg_parser.h"
 #include "commands/command_context.h"
@@ -124,6 +126,10 @@ void RestoreCommand(CommandContext& ctx) {
   LoadedValue value;
   if (!reader.Byte(&type) ||
       LoadValue(reader, type, ctx.config(), ctx.keyspace().rng()(), &value) != LoadResult::kOk) {
+    // The reason goes to the log (verbose), as Redis logs it.
+    ctx.hooks().LogVerbose("RESTORE refused at payload offset " +
+                           std::to_string(reader.error_offset()) + ": " +
+                           (reader.failed() ? reader.error() : "empty value"));
     ctx.reply().Error("ERR Bad data format");
     return;
   }
@@ -141,6 +147,8 @@ void RestoreCommand(CommandContext& ctx) {
   }
   if (ttl != 0 && ttl <= ctx.now_ms() && !ctx.config().is_replica) {
     if (deleted) {
+      // What happened is a deletion: it goes to the AOF and replicas as one.
+      ctx.PropagateAs({"DEL", key});
       ctx.KeyModified(key);
       ctx.Notify(keyspace::kNotifyGeneric, "del", key);
       ctx.AddDirty();
@@ -150,6 +158,14 @@ void RestoreCommand(CommandContext& ctx) {
   }
   keyspace::Entry e = db.Add(key, value.TakeSpec(), ttl != 0 ? ttl : -1);
   ApplyAccessOptions(ctx, e, opts);
+  if (ttl != 0 && !opts.absttl) {
+    // Propagated with the absolute time it got here, as Redis does.
+    const std::string at = std::to_string(ttl);
+    std::vector<std::string_view> args(ctx.args().begin(), ctx.args().end());
+    args[2] = at;
+    args.push_back("ABSTTL");
+    ctx.PropagateAs(std::span<const std::string_view>(args));
+  }
   ctx.KeyModified(key);
   ctx.Notify(keyspace::kNotifyGeneric, "restore", key);
   ctx.reply().Ok();

@@ -165,6 +165,11 @@ base::Status LoadDataset(std::string_view data, keyspace::Keyspace& ks,
         switch (LoadValue(r, type, cfg, ks.rng()(), &value)) {
           case LoadResult::kError:
             return Corrupt(r, key, db->index());
+          case LoadResult::kUnsupported:
+            return base::Status::Unsupported(
+                "RDB holds a value this server cannot load at offset " +
+                std::to_string(r.error_offset()) + ": " + r.error() + " (key '" + Printable(key) +
+                "' in db " + std::to_string(db->index()) + ")");
           case LoadResult::kEmpty:
             if (stats->empty_keys.size() < kEmptyKeysLogged) stats->empty_keys.push_back(key);
             ++stats->empty_keys_skipped;

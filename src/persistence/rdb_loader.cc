@@ -560,13 +560,15 @@ LoadResult LoadValue(RdbReader& r, uint8_t type_byte, const commands::EngineConf
       return LoadCompactHash(r, type, cfg, out);
     case RdbType::kModule:
     case RdbType::kModule2:
-      return Fail(r, at, std::string("module values are not supported (type ") +
-                             RdbTypeName(type_byte) + ")");
+      r.FailAt(at, std::string("module values are not supported (type ") +
+                       RdbTypeName(type_byte) + ")");
+      return LoadResult::kUnsupported;
     case RdbType::kStreamListpacks:
     case RdbType::kStreamListpacks2:
     case RdbType::kStreamListpacks3:
-      return Fail(r, at, std::string("streams are not supported yet (type ") +
-                             RdbTypeName(type_byte) + ")");
+      r.FailAt(at, std::string("streams are not supported yet (type ") +
+                       RdbTypeName(type_byte) + ")");
+      return LoadResult::kUnsupported;
   }
   return Fail(r, at, "unknown value type " + std::to_string(type_byte));
 }

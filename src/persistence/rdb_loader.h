@@ -42,6 +42,9 @@ enum class LoadResult {
   kOk,
   kEmpty,  // a well-formed aggregate with no elements (no key may hold one)
   kError,  // the reader holds what went wrong, and where
+  // A value this server cannot hold yet (a stream, a module type); the
+  // reader says which, and where.
+  kUnsupported,
 };
 
 // Reads a value of RDB type `type` from `r`. `cfg` supplies the encoding

@@ -151,6 +151,10 @@ class Server final : public commands::EngineHooks,
     blocking_.SignalReady(db.index(), key);
   }
   std::string_view ReadyKey() const override { return blocking_.serving_key(); }
+  void LogVerbose(std::string_view message) override {
+    logger_->Log(base::LogLevel::kVerbose, "%.*s", static_cast<int>(message.size()),
+                 message.data());
+  }
   // --- keyspace::KeyspaceListener ---
   void OnKeyExpired(int db, std::string_view key) override;
   void OnKeyMiss(int db, std::string_view key) override;

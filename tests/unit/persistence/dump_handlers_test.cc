@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
 #include <string>
+#include <vector>
 
 #include "handlers/keyspace_events.h"
 #include "persistence/rdb_test_util.h"
+#include "server/propagation.h"
 #include "server/server.h"
 #include "server/stats.h"
 #include "testing/command_harness.h"
@@ -187,6 +190,36 @@ TEST_F(DumpHandlersTest, ReplaceOfTheSameKeyWithItsOwnDump) {
   const std::string payload = Dump("l");
   EXPECT_EQ(Run({"RESTORE", "l", "0", payload, "REPLACE"}), "OK");
   EXPECT_EQ(Run({"LRANGE", "l", "0", "-1"}), "[a, b, c]");
+}
+
+class RecordingSink final : public server::EffectSink {
+ public:
+  void Write(int db, std::span<const std::string> args) override {
+    std::string line = std::to_string(db) + ":";
+    for (const auto& a : args) line += " " + a;
+    lines.push_back(line);
+  }
+  std::vector<std::string> lines;
+};
+
+TEST_F(DumpHandlersTest, RestorePropagatesAnAbsoluteTime) {
+  Run({"SET", "src", "v"});
+  const std::string payload = Dump("src");
+  RecordingSink sink;
+  h_.server().propagation().AddSink(&sink);
+  EXPECT_EQ(Run({"RESTORE", "a", "0", payload}), "OK");
+  EXPECT_EQ(Run({"RESTORE", "b", "5000", payload, "REPLACE"}), "OK");
+  const std::string at = std::to_string(h_.server().now_ms() + 5000);
+  EXPECT_EQ(Run({"RESTORE", "c", at, payload, "ABSTTL"}), "OK");
+  // Past: nothing is created; with REPLACE of a key it is a deletion.
+  EXPECT_EQ(Run({"RESTORE", "d", "1", payload, "ABSTTL"}), "OK");
+  EXPECT_EQ(Run({"RESTORE", "a", "1", payload, "ABSTTL", "REPLACE"}), "OK");
+  h_.server().propagation().RemoveSink(&sink);
+  ASSERT_EQ(sink.lines.size(), 4u);
+  EXPECT_EQ(sink.lines[0], "0: RESTORE a 0 " + payload);
+  EXPECT_EQ(sink.lines[1], "0: RESTORE b " + at + " " + payload + " REPLACE ABSTTL");
+  EXPECT_EQ(sink.lines[2], "0: RESTORE c " + at + " " + payload + " ABSTTL");
+  EXPECT_EQ(sink.lines[3], "0: DEL a");
 }
 
 TEST_F(DumpHandlersTest, WrongTypeKeysAreReplacedWholesale) {
