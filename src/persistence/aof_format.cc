@@ -1,6 +1,9 @@
 #include "persistence/aof_format.h"
 
 #include <charconv>
+#include <cstring>
+
+#include "base/crc64.h"
 
 namespace osprey::persistence {
 
@@ -40,6 +43,29 @@ void AppendAofTimestamp(std::string& out, int64_t unix_seconds) {
   out += "#TS:";
   out += std::to_string(unix_seconds);
   out += "\r\n";
+}
+
+size_t FindRdbPreambleEnd(std::string_view data) {
+  constexpr size_t kTrailer = 8;
+  uint64_t crc = 0;
+  size_t crc_upto = 0;  // crc covers data[0, crc_upto)
+  size_t from = 0;
+  while (from < data.size()) {
+    const void* hit = std::memchr(data.data() + from, 0xFF, data.size() - from);
+    if (hit == nullptr) break;
+    const size_t eof = static_cast<size_t>(static_cast<const char*>(hit) - data.data());
+    from = eof + 1;
+    if (data.size() - from < kTrailer) break;
+    crc = base::Crc64(crc, data.data() + crc_upto, from - crc_upto);
+    crc_upto = from;
+    uint64_t stored = 0;
+    for (size_t i = 0; i < kTrailer; ++i) {
+      stored |= static_cast<uint64_t>(static_cast<uint8_t>(data[from + i])) << (8 * i);
+    }
+    const size_t end = from + kTrailer;
+    if ((stored == crc || stored == 0) && (end == data.size() || data[end] == '*')) return end;
+  }
+  return std::string_view::npos;
 }
 
 bool AofParser::ReadCount(char prefix, int64_t* n, bool* torn) {

@@ -21,6 +21,12 @@ void AppendAofCommand(std::string& out, std::span<const std::string> args);
 // Appends "#TS:<seconds>\r\n".
 void AppendAofTimestamp(std::string& out, int64_t unix_seconds);
 
+// Where an RDB preamble at the start of `data` (an AOF written by Redis
+// 4-6 with aof-use-rdb-preamble) ends: just past the EOF opcode and the
+// CRC-64 that covers everything before it (zero when the writer did not
+// checksum), where the commands begin. npos when no such end is found.
+size_t FindRdbPreambleEnd(std::string_view data);
+
 enum class AofParse : uint8_t {
   kCommand,    // *args holds the next command
   kEnd,        // the data ended cleanly after a command

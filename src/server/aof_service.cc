@@ -208,19 +208,25 @@ base::Status AofService::LoadFile(const AofFileInfo& f, bool last) {
     opts.now_ms = server_->clock().NowMillis();
     opts.lfu = server_->keyspace().lfu();
     persistence::RdbLoadStats stats;
-    base::Status st = persistence::LoadDataset(rest, server_->keyspace(), server_->engine_config(),
-                                               opts, &stats);
+    // An old-style file may carry commands after its RDB preamble.
+    const size_t end = persistence::FindRdbPreambleEnd(rest);
+    const std::string_view image = end == std::string_view::npos ? rest : rest.substr(0, end);
+    base::Status st = persistence::LoadDataset(image, server_->keyspace(),
+                                               server_->engine_config(), opts, &stats);
     if (!st.ok()) {
       log.Log(base::LogLevel::kWarning, "Error reading the RDB base file %s, AOF loading aborted",
               f.name.c_str());
       return base::Status::Corruption("Error reading the RDB base file " + f.name + ": " +
                                       std::string(st.message()));
     }
-    return base::Status::Ok();
+    if (image.size() == rest.size()) return base::Status::Ok();
+    rest.remove_prefix(image.size());
   }
+  const size_t skipped = data.size() - rest.size();
   size_t valid_up_to = 0;
   bool truncated = false;
   OSPREY_RETURN_IF_ERROR(ReplayCommands(f.name, rest, last, &valid_up_to, &truncated));
+  valid_up_to += skipped;
   if (truncated && truncate(PathOf(f.name).c_str(), static_cast<off_t>(valid_up_to)) != 0) {
     return base::Status::IoError("Error truncating the AOF file " + f.name + ": " +
                                  std::strerror(errno));

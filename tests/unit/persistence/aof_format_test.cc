@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/crc64.h"
+
 namespace osprey::persistence {
 namespace {
 
@@ -77,6 +79,24 @@ TEST(AofFormatTest, GarbageIsBadFormat) {
     EXPECT_EQ(p.Next(&args), AofParse::kBadFormat) << data;
     EXPECT_GE(p.error_offset(), good.size());
   }
+}
+
+TEST(AofFormatTest, FindsTheEndOfAnRdbPreamble) {
+  // A minimal RDB: header, EOF opcode, CRC-64 of what precedes it (LE).
+  std::string rdb = "REDIS0009\xff";
+  const uint64_t crc = base::Crc64(0, rdb);
+  for (int i = 0; i < 8; ++i) rdb += static_cast<char>(crc >> (8 * i));
+  const std::string tail = Encode({"SET", "k", "v"});
+  EXPECT_EQ(FindRdbPreambleEnd(rdb), rdb.size());
+  EXPECT_EQ(FindRdbPreambleEnd(rdb + tail), rdb.size());
+  // A 0xFF byte inside the data with no matching checksum is skipped.
+  std::string inner = "REDIS0009\xff\x01\x02garbage\xff";
+  const uint64_t crc2 = base::Crc64(0, inner);
+  for (int i = 0; i < 8; ++i) inner += static_cast<char>(crc2 >> (8 * i));
+  EXPECT_EQ(FindRdbPreambleEnd(inner + tail), inner.size());
+  EXPECT_EQ(FindRdbPreambleEnd("REDIS0009\xff\x01\x02"), std::string_view::npos);
+  std::string unchecked = std::string("REDIS0009\xff") + std::string(8, '\0');
+  EXPECT_EQ(FindRdbPreambleEnd(unchecked + tail), unchecked.size());
 }
 
 TEST(AofFormatTest, HugeCountsOnShortDataAreTornNotAllocated) {
