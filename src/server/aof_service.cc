@@ -244,6 +244,12 @@ base::Status AofService::ReplayCommands(std::string_view name, std::string_view 
   c->authenticated = true;
   c->set(kClientReplyOff);
   c->reply().set_muted(true);
+  // As Redis loads: keys whose time passed stay until loading ends (a later
+  // command may still change them), and expire times in the past are set.
+  keyspace::Keyspace& ks = server_->keyspace();
+  const keyspace::ExpirePolicy policy = ks.expire_policy();
+  ks.set_expire_policy(keyspace::ExpirePolicy::kKeep);
+  server_->dispatcher().set_loading(true);
   persistence::AofParser parser(data);
   std::vector<std::string_view> args;
   size_t before_multi = 0;
@@ -287,6 +293,8 @@ base::Status AofService::ReplayCommands(std::string_view name, std::string_view 
     *valid_up_to = before_multi;
   }
   if (c->has(kClientMulti)) server_->DiscardTransaction(*c);
+  server_->dispatcher().set_loading(false);
+  ks.set_expire_policy(policy);
   server_->CloseClientAsync(c);
   if (!st.ok() || !torn) return st;
   if (last && server_->config().aof_load_truncated) {

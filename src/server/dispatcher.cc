@@ -159,7 +159,7 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
   }
   commands::CommandContext base_ctx(args, &c.reply(), &ks, &ks.db(c.db_index), cmd, server_,
                                     &server_->engine_config());
-  base_ctx.set_exec_flags(exec_flags);
+  base_ctx.set_exec_flags(exec_flags | (loading_ ? uint32_t{commands::kExecLoading} : 0u));
   base_ctx.set_command_table(&server_->command_table());
   ServerCommandContext ctx(std::move(base_ctx), server_, &c);
 

@@ -27,6 +27,10 @@ class Dispatcher {
   void Call(Client& c, const commands::CommandDef* cmd, std::span<const std::string_view> args,
             uint32_t exec_flags = 0);
 
+  // While the AOF loads, every command runs with kExecLoading (a time in
+  // the past sets an expire instead of deleting, as Redis loads).
+  void set_loading(bool loading) { loading_ = loading; }
+
   // True while a command is executing (nested calls from EXEC included).
   bool in_call() const { return depth_ > 0; }
   // The command running now and its arguments (valid during Call).
@@ -42,6 +46,7 @@ class Dispatcher {
 
   Server* server_;
   int depth_ = 0;
+  bool loading_ = false;
   const commands::CommandDef* current_cmd_ = nullptr;
   std::span<const std::string_view> current_args_;
   // The keyspace's touch setting outside any command (CLIENT NO-TOUCH).

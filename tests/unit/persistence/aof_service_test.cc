@@ -131,6 +131,19 @@ TEST_F(AofServiceTest, BaseInAofFormatWithoutRdbPreamble) {
   EXPECT_EQ(h_.Run({"pttl", "l"}).integer > 99000, true);
 }
 
+TEST_F(AofServiceTest, LoadingKeepsKeysWhoseTimePassedUntilTheEnd) {
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  {
+    std::ofstream out("appendonlydir/" + name_ + ".1.incr.aof", std::ios::app | std::ios::binary);
+    out << "*3\r\n$5\r\nRPUSH\r\n$4\r\nlist\r\n$3\r\nfoo\r\n"
+        << "*3\r\n$9\r\nPEXPIREAT\r\n$4\r\nlist\r\n$4\r\n1000\r\n"
+        << "*3\r\n$5\r\nRPUSH\r\n$4\r\nlist\r\n$3\r\nbar\r\n";
+  }
+  EXPECT_EQ(Run({"debug", "loadaof"}), "OK");
+  // One list of two that expired long ago: gone once loading is over.
+  EXPECT_EQ(Run({"llen", "list"}), "0");
+}
+
 TEST_F(AofServiceTest, BgRewriteAofArity) {
   EXPECT_EQ(Run({"bgrewriteaof", "now"}),
             "ERR wrong number of arguments for 'bgrewriteaof' command");
