@@ -579,6 +579,7 @@ void AofService::Write(int db, std::span<const std::string> args) {
 
 void AofService::BeforeSleep() {
   if (buf_.empty() || fd_ < 0) return;
+  if (flush_sleep_us_ > 0) usleep(static_cast<useconds_t>(flush_sleep_us_));
   if (!WriteAll(fd_, buf_)) {
     if (last_write_ok_) {
       server_->logger().Log(base::LogLevel::kWarning, "Error writing to the AOF file: %s",

@@ -47,6 +47,8 @@ class AofService final : public EffectSink {
   void MaybeAutoRewrite();
 
   bool on() const { return fd_ >= 0; }
+  // DEBUG AOF-FLUSH-SLEEP: microseconds to wait before each buffer write.
+  void set_flush_sleep_us(int us) { flush_sleep_us_ = us; }
   // CONFIG SET appendonly yes/no.
   base::Status Enable();
   void Disable();
@@ -93,7 +95,8 @@ class AofService final : public EffectSink {
   uint64_t rewrites_ = 0;
   int64_t last_rewrite_sec_ = -1;
   bool loading_ = false;
-  bool enabling_ = false;  // Enable's rewrite opens the first file
+  bool enabling_ = false;
+  int flush_sleep_us_ = 0;  // Enable's rewrite opens the first file
 
   // appendfsync everysec: a helper thread fsyncs the file once a second
   // when something was written, so the engine thread never waits on disk.

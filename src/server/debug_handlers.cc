@@ -470,6 +470,13 @@ void DebugLoadAof(CommandContext& ctx) {
   ctx.reply().Ok();
 }
 
+// DEBUG AOF-FLUSH-SLEEP <microseconds>: each write of the AOF buffer waits
+// that long first (tests use it to widen the window before replies leave).
+void DebugAofFlushSleep(CommandContext& ctx) {
+  ServerOf(ctx).aof().set_flush_sleep_us(std::atoi(std::string(ctx.arg(2)).c_str()));
+  ctx.reply().Ok();
+}
+
 // For subcommands whose subsystem is not written yet.
 void DebugNotYet(CommandContext& ctx) {
   const std::string sub = base::AsciiToUpper(ctx.arg(1));
@@ -579,6 +586,7 @@ constexpr Subcommand kSubcommands[] = {
     {"assert", 2, 0, DebugPanic},
     {"reload", 2, 0, DebugReload},
     {"loadaof", 2, 0, DebugLoadAof},
+    {"aof-flush-sleep", 3, 3, DebugAofFlushSleep},
     {"replicate", 3, 0, DebugNotYet},
     {"restart", 2, 3, DebugNotYet},
     {"crash-and-recover", 2, 3, DebugNotYet},
