@@ -77,6 +77,170 @@ struct KeyAttributes {
   int freq = -1;
 };
 
+// One load: the reader, the database being filled and the attributes the
+// opcodes before the next key have set.
+class DatasetLoader {
+ public:
+  DatasetLoader(std::string_view data, keyspace::Keyspace& ks, const commands::EngineConfig& cfg,
+                const RdbLoadOptions& opts, RdbLoadStats* stats)
+      : data_(data), r_(data.substr(kHeaderSize), kHeaderSize), ks_(ks), db_(&ks.db(0)),
+        cfg_(cfg), opts_(opts), stats_(stats) {}
+
+  // Everything after the header, up to and including the checksum.
+  base::Status Run(int version) {
+    while (true) {
+      const size_t at = r_.offset();
+      uint8_t type;
+      if (!r_.Byte(&type)) return Corrupt(r_, {}, -1);
+      if (type == static_cast<uint8_t>(RdbOpcode::kEof)) break;
+      bool handled = false;
+      base::Status st = Opcode(static_cast<RdbOpcode>(type), at, &handled);
+      if (!st.ok()) return st;
+      if (handled) continue;
+      OSPREY_RETURN_IF_ERROR(Key(type, at));
+      attrs_ = KeyAttributes{};
+    }
+    return version >= kFirstChecksumVersion ? Trailer() : base::Status::Ok();
+  }
+
+ private:
+  // Handles the opcodes between keys; *handled stays false for a value type.
+  base::Status Opcode(RdbOpcode op, size_t at, bool* handled) {
+    *handled = true;
+    switch (op) {
+      case RdbOpcode::kExpireTime: {
+        int32_t seconds;
+        if (!r_.Seconds(&seconds)) return Corrupt(r_, {}, -1);
+        attrs_.expire_ms = static_cast<int64_t>(seconds) * 1000;
+        return base::Status::Ok();
+      }
+      case RdbOpcode::kExpireTimeMs:
+        return r_.Millis(&attrs_.expire_ms) ? base::Status::Ok() : Corrupt(r_, {}, -1);
+      case RdbOpcode::kFreq: {
+        uint8_t freq;
+        if (!r_.Byte(&freq)) return Corrupt(r_, {}, -1);
+        attrs_.freq = freq;
+        return base::Status::Ok();
+      }
+      case RdbOpcode::kIdle: {
+        uint64_t idle;
+        if (!r_.Len(&idle)) return Corrupt(r_, {}, -1);
+        attrs_.idle = static_cast<int64_t>(idle & INT64_MAX);
+        return base::Status::Ok();
+      }
+      case RdbOpcode::kSelectDb:
+        return SelectDb();
+      case RdbOpcode::kResizeDb: {
+        uint64_t keys;
+        uint64_t expires;
+        return r_.Len(&keys) && r_.Len(&expires) ? base::Status::Ok() : Corrupt(r_, {}, -1);
+      }
+      case RdbOpcode::kAux:
+        return Aux();
+      case RdbOpcode::kModuleAux:
+        return base::Status::Unsupported("RDB holds module data (offset " + std::to_string(at) +
+                                         "): modules are not supported");
+      case RdbOpcode::kFunction:
+      case RdbOpcode::kFunction2:
+        return base::Status::Unsupported("RDB holds a function library (offset " +
+                                         std::to_string(at) + "): functions are not supported yet");
+      default:
+        *handled = false;
+        return base::Status::Ok();
+    }
+  }
+
+  base::Status SelectDb() {
+    uint64_t index;
+    if (!r_.Len(&index)) return Corrupt(r_, {}, -1);
+    if (index >= static_cast<uint64_t>(ks_.db_count())) {
+      return base::Status::Unsupported("RDB selects database " + std::to_string(index) +
+                                       " but the server has " + std::to_string(ks_.db_count()) +
+                                       " databases (see 'databases')");
+    }
+    db_ = &ks_.db(static_cast<int>(index));
+    return base::Status::Ok();
+  }
+
+  base::Status Aux() {
+    std::string scratch;
+    std::string_view v;
+    if (!r_.String(&v, &scratch)) return Corrupt(r_, {}, -1);
+    std::string name(v);
+    if (!r_.String(&v, &scratch)) return Corrupt(r_, {}, -1);
+    stats_->aux.emplace_back(std::move(name), std::string(v));
+    return base::Status::Ok();
+  }
+
+  // A key of value type `type` (its byte at `at`) and its value.
+  base::Status Key(uint8_t type, size_t at) {
+    std::string scratch;
+    std::string_view k;
+    if (!r_.String(&k, &scratch)) return Corrupt(r_, {}, db_->index());
+    const std::string key(k);
+    LoadedValue value;
+    switch (LoadValue(r_, type, cfg_, ks_.rng()(), &value)) {
+      case LoadResult::kError:
+        return Corrupt(r_, key, db_->index());
+      case LoadResult::kUnsupported:
+        return base::Status::Unsupported(
+            "RDB holds a value this server cannot load at offset " +
+            std::to_string(r_.error_offset()) + ": " + r_.error() + " (key '" + Printable(key) +
+            "' in db " + std::to_string(db_->index()) + ")");
+      case LoadResult::kEmpty:
+        if (stats_->empty_keys.size() < kEmptyKeysLogged) stats_->empty_keys.push_back(key);
+        ++stats_->empty_keys_skipped;
+        return base::Status::Ok();
+      case LoadResult::kOk:
+        break;
+    }
+    if (opts_.drop_expired && attrs_.expire_ms != -1 && attrs_.expire_ms < opts_.now_ms) {
+      ++stats_->keys_expired;  // the value is freed with `value`
+      return base::Status::Ok();
+    }
+    if (keyspace::Entry old = db_->table().Find(key)) {
+      if (!opts_.replace_existing) {
+        r_.FailAt(at, "duplicate key");
+        return Corrupt(r_, key, db_->index());
+      }
+      db_->Erase(old);
+    }
+    keyspace::Entry e = db_->Add(key, value.TakeSpec(), attrs_.expire_ms);
+    e.set_clock(LoadedClock(e.clock(), attrs_.idle, attrs_.freq, opts_));
+    ++stats_->keys_loaded;
+    return base::Status::Ok();
+  }
+
+  // The CRC-64 of everything before it (0: not computed by the writer).
+  base::Status Trailer() {
+    const size_t end = r_.offset();
+    std::string_view trailer;
+    if (!r_.Raw(8, &trailer)) return Corrupt(r_, {}, -1);
+    uint64_t stored = 0;
+    for (int i = 0; i < 8; ++i) {
+      stored |= static_cast<uint64_t>(static_cast<uint8_t>(trailer[i])) << (8 * i);
+    }
+    if (!opts_.verify_checksum || stored == 0) return base::Status::Ok();
+    const uint64_t computed = base::Crc64(0, data_.data(), end);
+    if (stored == computed) return base::Status::Ok();
+    char msg[128];
+    std::snprintf(msg, sizeof(msg),
+                  "RDB CRC error: wrong checksum at offset %zu (computed %016llx, stored %016llx)",
+                  end, static_cast<unsigned long long>(computed),
+                  static_cast<unsigned long long>(stored));
+    return base::Status::Corruption(msg);
+  }
+
+  std::string_view data_;
+  RdbReader r_;
+  keyspace::Keyspace& ks_;
+  keyspace::Db* db_;
+  const commands::EngineConfig& cfg_;
+  const RdbLoadOptions& opts_;
+  RdbLoadStats* stats_;
+  KeyAttributes attrs_;
+};
+
 }  // namespace
 
 base::Status LoadDataset(std::string_view data, keyspace::Keyspace& ks,
@@ -88,136 +252,7 @@ base::Status LoadDataset(std::string_view data, keyspace::Keyspace& ks,
     return base::Status::Unsupported("can't handle RDB format version " + std::to_string(version));
   }
   stats->version = version;
-  RdbReader r(data.substr(kHeaderSize), kHeaderSize);
-  keyspace::Db* db = &ks.db(0);
-  KeyAttributes attrs;
-  std::string key;
-  while (true) {
-    const size_t at = r.offset();
-    uint8_t type;
-    if (!r.Byte(&type)) return Corrupt(r, {}, -1);
-    switch (static_cast<RdbOpcode>(type)) {
-      case RdbOpcode::kExpireTime: {
-        int32_t seconds;
-        if (!r.Seconds(&seconds)) return Corrupt(r, {}, -1);
-        attrs.expire_ms = static_cast<int64_t>(seconds) * 1000;
-        continue;
-      }
-      case RdbOpcode::kExpireTimeMs:
-        if (!r.Millis(&attrs.expire_ms)) return Corrupt(r, {}, -1);
-        continue;
-      case RdbOpcode::kFreq: {
-        uint8_t freq;
-        if (!r.Byte(&freq)) return Corrupt(r, {}, -1);
-        attrs.freq = freq;
-        continue;
-      }
-      case RdbOpcode::kIdle: {
-        uint64_t idle;
-        if (!r.Len(&idle)) return Corrupt(r, {}, -1);
-        attrs.idle = static_cast<int64_t>(idle & INT64_MAX);
-        continue;
-      }
-      case RdbOpcode::kSelectDb: {
-        uint64_t index;
-        if (!r.Len(&index)) return Corrupt(r, {}, -1);
-        if (index >= static_cast<uint64_t>(ks.db_count())) {
-          return base::Status::Unsupported(
-              "RDB selects database " + std::to_string(index) + " but the server has " +
-              std::to_string(ks.db_count()) + " databases (see 'databases')");
-        }
-        db = &ks.db(static_cast<int>(index));
-        continue;
-      }
-      case RdbOpcode::kResizeDb: {
-        uint64_t keys;
-        uint64_t expires;
-        if (!r.Len(&keys) || !r.Len(&expires)) return Corrupt(r, {}, -1);
-        continue;
-      }
-      case RdbOpcode::kAux: {
-        std::string name;
-        std::string value;
-        std::string_view v;
-        std::string scratch;
-        if (!r.String(&v, &scratch)) return Corrupt(r, {}, -1);
-        name.assign(v);
-        if (!r.String(&v, &scratch)) return Corrupt(r, {}, -1);
-        value.assign(v);
-        stats->aux.emplace_back(std::move(name), std::move(value));
-        continue;
-      }
-      case RdbOpcode::kModuleAux:
-        return base::Status::Unsupported("RDB holds module data (offset " + std::to_string(at) +
-                                         "): modules are not supported");
-      case RdbOpcode::kFunction:
-      case RdbOpcode::kFunction2:
-        return base::Status::Unsupported("RDB holds a function library (offset " +
-                                         std::to_string(at) + "): functions are not supported yet");
-      case RdbOpcode::kEof:
-        break;
-      default: {
-        std::string_view k;
-        std::string scratch;
-        if (!r.String(&k, &scratch)) return Corrupt(r, {}, db->index());
-        key.assign(k);
-        LoadedValue value;
-        switch (LoadValue(r, type, cfg, ks.rng()(), &value)) {
-          case LoadResult::kError:
-            return Corrupt(r, key, db->index());
-          case LoadResult::kUnsupported:
-            return base::Status::Unsupported(
-                "RDB holds a value this server cannot load at offset " +
-                std::to_string(r.error_offset()) + ": " + r.error() + " (key '" + Printable(key) +
-                "' in db " + std::to_string(db->index()) + ")");
-          case LoadResult::kEmpty:
-            if (stats->empty_keys.size() < kEmptyKeysLogged) stats->empty_keys.push_back(key);
-            ++stats->empty_keys_skipped;
-            attrs = KeyAttributes{};
-            continue;
-          case LoadResult::kOk:
-            break;
-        }
-        if (opts.drop_expired && attrs.expire_ms != -1 && attrs.expire_ms < opts.now_ms) {
-          ++stats->keys_expired;  // the value is freed with `value`
-          attrs = KeyAttributes{};
-          continue;
-        }
-        if (keyspace::Entry old = db->table().Find(key)) {
-          if (!opts.replace_existing) {
-            r.FailAt(at, "duplicate key");
-            return Corrupt(r, key, db->index());
-          }
-          db->Erase(old);
-        }
-        keyspace::Entry e = db->Add(key, value.TakeSpec(), attrs.expire_ms);
-        e.set_clock(LoadedClock(e.clock(), attrs.idle, attrs.freq, opts));
-        ++stats->keys_loaded;
-        attrs = KeyAttributes{};
-        continue;
-      }
-    }
-    break;  // EOF
-  }
-  if (version >= kFirstChecksumVersion) {
-    const size_t end = r.offset();
-    std::string_view trailer;
-    if (!r.Raw(8, &trailer)) return Corrupt(r, {}, -1);
-    uint64_t stored = 0;
-    for (int i = 0; i < 8; ++i) {
-      stored |= static_cast<uint64_t>(static_cast<uint8_t>(trailer[i])) << (8 * i);
-    }
-    const uint64_t computed = opts.verify_checksum ? base::Crc64(0, data.data(), end) : 0;
-    if (opts.verify_checksum && stored != 0 && stored != computed) {
-      char msg[128];
-      std::snprintf(msg, sizeof(msg),
-                    "RDB CRC error: wrong checksum at offset %zu (computed %016llx, stored %016llx)",
-                    end, static_cast<unsigned long long>(computed),
-                    static_cast<unsigned long long>(stored));
-      return base::Status::Corruption(msg);
-    }
-  }
-  return base::Status::Ok();
+  return DatasetLoader(data, ks, cfg, opts, stats).Run(version);
 }
 
 }  // namespace osprey::persistence
