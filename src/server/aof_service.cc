@@ -664,4 +664,13 @@ void AofService::AppendInfo(std::string* out) const {
   out->append("aof_last_cow_size:0\r\n");
 }
 
+void AofService::AppendSizeInfo(std::string* out) const {
+  if (!on()) return;
+  out->append("aof_current_size:" + std::to_string(base_size_ + incr_size_) + "\r\n");
+  out->append("aof_base_size:" + std::to_string(base_size_) + "\r\n");
+  out->append("aof_pending_rewrite:0\r\n");
+  out->append("aof_buffer_length:" + std::to_string(buf_.size()) + "\r\n");
+  out->append("aof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n");
+}
+
 }  // namespace osprey::server

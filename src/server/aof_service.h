@@ -64,6 +64,8 @@ class AofService final : public EffectSink {
   void FlushAndSync();
   // INFO persistence lines from aof_enabled to aof_last_cow_size.
   void AppendInfo(std::string* out) const;
+  // With the AOF on, the size lines that follow module_fork_last_cow_size.
+  void AppendSizeInfo(std::string* out) const;
 
  private:
   std::string DirPath() const;

@@ -292,6 +292,7 @@ void AppendPersistenceSection(Server& server, std::string* out) {
   out->append(
       "module_fork_in_progress:0\r\n"
       "module_fork_last_cow_size:0\r\n");
+  server.aof().AppendSizeInfo(out);
 }
 
 void AppendStatsSection(Server& server, std::string* out) {

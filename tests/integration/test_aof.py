@@ -202,6 +202,22 @@ def test_bgrewriteaof_starts_new_files(make_server):
     assert srv.client().get("counter") == b"101"
 
 
+def test_info_persistence_aof_fields(make_server):
+    srv = make_server("--appendonly", "yes")
+    c = srv.client()
+    c.set("k", "v" * 100)
+    info = c.info("persistence")
+    assert info["aof_enabled"] == 1
+    assert info["aof_last_write_status"] == "ok"
+    assert info["aof_rewrite_in_progress"] == 0
+    assert info["aof_current_size"] > max(100, info["aof_base_size"])
+    assert info["aof_buffer_length"] == 0
+    c.config_set("appendonly", "no")
+    info = c.info("persistence")
+    assert info["aof_enabled"] == 0
+    assert "aof_current_size" not in info
+
+
 def test_bgrewriteaof_arity(make_server):
     srv = make_server()
     raw = srv.raw()
