@@ -262,12 +262,12 @@ class Server final : public commands::EngineHooks,
   BlockingManager blocking_{this};
   PubSub pubsub_;
   Tracking tracking_{this};
+  Propagation propagation_;
+  std::unique_ptr<AofService> aof_;
   std::mt19937_64 rng_;
   std::string run_id_;
 
   std::vector<std::unique_ptr<Listener>> listeners_;
-  Propagation propagation_;
-  std::unique_ptr<AofService> aof_;
   int tcp_port_ = 0;
   bool serving_ = false;  // has listeners (false for in-process tests)
   std::map<uint64_t, std::unique_ptr<Client>> clients_;
