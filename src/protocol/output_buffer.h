@@ -28,6 +28,7 @@ class OutputBuffer {
   OutputBuffer& operator=(OutputBuffer&& other) noexcept;
 
   void Append(const char* p, size_t n) {
+    if (n == 0) return;  // p may be null then, and so may the tail
     if (static_cast<size_t>(tail_end_ - tail_pos_) >= n) {
       std::memcpy(tail_pos_, p, n);
       tail_pos_ += n;

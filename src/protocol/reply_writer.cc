@@ -9,7 +9,7 @@ void ReplyWriter::SimpleString(std::string_view s) {
   if (muted_) return;
   char* p = out_->Reserve(s.size() + 3);
   p[0] = '+';
-  std::memcpy(p + 1, s.data(), s.size());
+  if (!s.empty()) std::memcpy(p + 1, s.data(), s.size());
   p[s.size() + 1] = '\r';
   p[s.size() + 2] = '\n';
   out_->Commit(s.size() + 3);

@@ -53,7 +53,8 @@ class ReplyWriter {
       p += base::FormatInt64(static_cast<int64_t>(s.size()), p);
       *p++ = '\r';
       *p++ = '\n';
-      std::memcpy(p, s.data(), s.size());
+      // An empty view may carry a null pointer, which memcpy must not see.
+      if (!s.empty()) std::memcpy(p, s.data(), s.size());
       p += s.size();
       *p++ = '\r';
       *p++ = '\n';
