@@ -16,6 +16,7 @@
 #include "commands/arg_parser.h"
 #include "commands/command_context.h"
 #include "handlers/key_helpers.h"
+#include "handlers/string_helpers.h"
 #include "keyspace/notifications.h"
 #include "keyspace/string_value.h"
 #include "protocol/reply_errors.h"
@@ -76,32 +77,6 @@ bool GetBitOffset(CommandContext& ctx, std::string_view arg, unsigned field_bits
   return true;
 }
 
-// Looks `key` up for a read. Returns an invalid Entry after replying
-// `on_missing()` or WRONGTYPE, so a handler goes on only with a string.
-template <typename OnMissing>
-Entry LookupStringForRead(CommandContext& ctx, std::string_view key, OnMissing on_missing) {
-  Entry e = ctx.db().LookupRead(key);
-  if (!e) {
-    on_missing();
-    return e;
-  }
-  if (!e.is_string()) {
-    ctx.reply().Error(ErrorCode::kWrongType);
-    return Entry();
-  }
-  return e;
-}
-
-// Finds `key` for a write with its hash computed once, applying lazy expiry
-// as Db::LookupWrite does (the rare expired case goes through it).
-Entry FindForWrite(Db& db, std::string_view key, uint64_t hash) {
-  Entry e = db.table().Find(key, hash);
-  if (!e) return e;
-  if (db.IsExpired(e)) return db.LookupWrite(key);
-  db.Touch(e);
-  return e;
-}
-
 // A string value opened for changing bits in place. `data` stays valid until
 // the key table changes.
 struct WritableBits {
@@ -147,7 +122,7 @@ Entry MakeRawAtLeast(Db& db, Entry e, size_t min_len) {
 bool OpenForBitWrite(CommandContext& ctx, std::string_view key, size_t min_len, WritableBits* out) {
   Db& db = ctx.db();
   const uint64_t hash = db.table().Hash(key);
-  Entry e = FindForWrite(db, key, hash);
+  Entry e = db.LookupWrite(key, hash);
   if (!e) {
     ValueSpec spec;
     char buf[keyspace::kInlineStringMaxLength];
@@ -248,7 +223,7 @@ void StoreBitOpResult(CommandContext& ctx, std::string_view key, size_t len, Fil
     spec = ValueSpec::Heap(s);
   }
   const uint64_t hash = db.table().Hash(key);
-  if (Entry e = FindForWrite(db, key, hash)) {
+  if (Entry e = db.LookupWrite(key, hash)) {
     db.Overwrite(e, spec, /*keep_ttl=*/false);
   } else {
     db.table().Insert(key, hash, spec, -1, db.NewClock());

@@ -15,6 +15,7 @@
 #include "commands/arg_parser.h"
 #include "commands/command_context.h"
 #include "handlers/hash_helpers.h"
+#include "handlers/scan_options.h"
 #include "keyspace/notifications.h"
 #include "protocol/reply_errors.h"
 
@@ -259,34 +260,6 @@ void RandFieldWithCount(CommandContext& ctx, int64_t l, bool with_values) {
 
 // ------------------------------------------------------------------- HSCAN
 
-struct HScanOptions {
-  int64_t count = 10;
-  bool use_pattern = false;
-  std::string_view pattern;
-};
-
-// COUNT and MATCH as SCAN reads them (TYPE is SCAN's alone).
-bool ParseHScanOptions(CommandContext& ctx, HScanOptions* opts) {
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const size_t left = ctx.argc() - i;
-    std::string_view opt = ctx.arg(i);
-    if (commands::IsOption(opt, "count") && left >= 2) {
-      if (!commands::GetInt64(ctx, ctx.arg(i + 1), &opts->count)) return false;
-      if (opts->count < 1) {
-        ctx.reply().Error(ErrorCode::kSyntax);
-        return false;
-      }
-    } else if (commands::IsOption(opt, "match") && left >= 2) {
-      opts->pattern = ctx.arg(i + 1);
-      opts->use_pattern = opts->pattern != "*";
-    } else {
-      ctx.reply().Error(ErrorCode::kSyntax);
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 void HSetCommand(CommandContext& ctx) { HSetGeneric(ctx, /*reply_count=*/true); }
@@ -515,13 +488,7 @@ void HIncrByFloatCommand(CommandContext& ctx) {
 void HRandFieldCommand(CommandContext& ctx) {
   if (ctx.argc() >= 3) {
     int64_t l;
-    if (!commands::GetInt64(ctx, ctx.arg(2), &l)) return;
-    if (l == std::numeric_limits<int64_t>::min()) {
-      ctx.reply().Error(
-          "ERR value is out of range, value must between -9223372036854775807 and "
-          "9223372036854775807");
-      return;
-    }
+    if (!ParseRandomCount(ctx, ctx.arg(2), &l)) return;
     const bool with_values = ctx.argc() == 4;
     if (ctx.argc() > 4 || (with_values && !commands::IsOption(ctx.arg(3), "withvalues"))) {
       ctx.reply().Error(ErrorCode::kSyntax);
@@ -580,8 +547,8 @@ void HScanCommand(CommandContext& ctx) {
     out.ArrayLen(0);
     return;
   }
-  HScanOptions opts;
-  if (!ParseHScanOptions(ctx, &opts)) return;
+  ScanOptions opts;
+  if (!ParseScanOptions(ctx, 3, /*allow_type=*/false, &opts)) return;
 
   std::vector<FieldView> found;
   if (hash->encoding() != HashValue::Encoding::kTable) {

@@ -18,6 +18,7 @@
 #include "commands/arg_parser.h"
 #include "commands/command_context.h"
 #include "handlers/key_helpers.h"
+#include "handlers/scan_options.h"
 #include "protocol/reply_errors.h"
 #include "types/object.h"
 
@@ -28,41 +29,6 @@ using keyspace::Entry;
 using protocol::ErrorCode;
 
 namespace {
-
-struct ScanOptions {
-  int64_t count = 10;
-  bool use_pattern = false;
-  std::string_view pattern;
-  bool use_type = false;
-  std::string_view type;
-};
-
-bool ParseScanOptions(CommandContext& ctx, ScanOptions* opts) {
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    const size_t left = ctx.argc() - i;
-    std::string_view opt = ctx.arg(i);
-    if (commands::IsOption(opt, "count") && left >= 2) {
-      if (!commands::GetInt64(ctx, ctx.arg(i + 1), &opts->count)) return false;
-      if (opts->count < 1) {
-        ctx.reply().Error(ErrorCode::kSyntax);
-        return false;
-      }
-    } else if (commands::IsOption(opt, "match") && left >= 2) {
-      opts->pattern = ctx.arg(i + 1);
-      // Exactly "*" matches everything, so it is no filter at all.
-      opts->use_pattern = opts->pattern != "*";
-    } else if (commands::IsOption(opt, "type") && left >= 2) {
-      // Compared as a C string, as Redis does: it ends at a NUL byte.
-      std::string_view t = ctx.arg(i + 1);
-      opts->type = t.substr(0, t.find('\0'));
-      opts->use_type = true;
-    } else {
-      ctx.reply().Error(ErrorCode::kSyntax);
-      return false;
-    }
-  }
-  return true;
-}
 
 // Whether `key`, collected by the walk, is part of the reply.
 bool KeepScannedKey(CommandContext& ctx, const ScanOptions& opts, std::string_view key) {
@@ -86,7 +52,7 @@ void ScanCommand(CommandContext& ctx) {
     return;
   }
   ScanOptions opts;
-  if (!ParseScanOptions(ctx, &opts)) return;
+  if (!ParseScanOptions(ctx, 2, /*allow_type=*/true, &opts)) return;
 
   const keyspace::KeyTable& table = ctx.db().table();
   std::vector<std::string> keys;

@@ -17,6 +17,7 @@
 #include "base/numbers.h"
 #include "commands/arg_parser.h"
 #include "commands/command_context.h"
+#include "handlers/scan_options.h"
 #include "handlers/set_helpers.h"
 #include "keyspace/db.h"
 #include "keyspace/notifications.h"
@@ -85,13 +86,7 @@ void SPopWithCount(CommandContext& ctx) {
 // members in random order.
 void SRandMemberWithCount(CommandContext& ctx) {
   int64_t l;
-  if (!commands::GetInt64(ctx, ctx.arg(2), &l)) return;
-  if (l == std::numeric_limits<int64_t>::min()) {
-    ctx.reply().Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-    return;
-  }
+  if (!ParseRandomCount(ctx, ctx.arg(2), &l)) return;
   const bool unique = l >= 0;
   const uint64_t count = unique ? static_cast<uint64_t>(l) : static_cast<uint64_t>(-l);
   SetValue* set = nullptr;
@@ -114,35 +109,6 @@ void SRandMemberWithCount(CommandContext& ctx) {
   }
   reply.ArrayLen(count < set->size() ? count : set->size());
   set->RandomDistinct(count, rng, [&](std::string_view m) { reply.Bulk(m); });
-}
-
-struct SScanOptions {
-  int64_t count = 10;
-  bool use_pattern = false;
-  std::string_view pattern;
-};
-
-// COUNT and MATCH, as Redis parses them for a value's scan (TYPE is for
-// SCAN only).
-bool ParseSScanOptions(CommandContext& ctx, SScanOptions* opts) {
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const size_t left = ctx.argc() - i;
-    const std::string_view opt = ctx.arg(i);
-    if (commands::IsOption(opt, "count") && left >= 2) {
-      if (!commands::GetInt64(ctx, ctx.arg(i + 1), &opts->count)) return false;
-      if (opts->count < 1) {
-        ctx.reply().Error(ErrorCode::kSyntax);
-        return false;
-      }
-    } else if (commands::IsOption(opt, "match") && left >= 2) {
-      opts->pattern = ctx.arg(i + 1);
-      opts->use_pattern = opts->pattern != "*";
-    } else {
-      ctx.reply().Error(ErrorCode::kSyntax);
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace
@@ -329,8 +295,8 @@ void SScanCommand(CommandContext& ctx) {
       return;
     case SetLookup::kFound: break;
   }
-  SScanOptions opts;
-  if (!ParseSScanOptions(ctx, &opts)) return;
+  ScanOptions opts;
+  if (!ParseScanOptions(ctx, 3, /*allow_type=*/false, &opts)) return;
   std::vector<std::string> members;
   auto collect = [&](std::string_view m) {
     if (!opts.use_pattern || base::GlobMatch(opts.pattern, m, /*nocase=*/false)) {

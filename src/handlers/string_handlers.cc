@@ -12,6 +12,7 @@
 #include "commands/arg_parser.h"
 #include "commands/command_context.h"
 #include "handlers/key_helpers.h"
+#include "handlers/string_helpers.h"
 #include "keyspace/notifications.h"
 #include "keyspace/string_value.h"
 #include "protocol/reply_errors.h"
@@ -29,42 +30,7 @@ using keyspace::ValueSpec;
 using protocol::ErrorCode;
 using types::HeapString;
 
-void ReplyStringValue(CommandContext& ctx, Entry e) {
-  if (e.kind() == ValueKind::kInt) {
-    ctx.reply().BulkInteger(e.int_value());
-  } else {
-    ctx.reply().Bulk(e.string_bytes());
-  }
-}
-
-// Looks `key` up for a read. Returns an invalid Entry after replying
-// `missing` (via the callback) or WRONGTYPE, so a handler goes on only with
-// a string value.
-template <typename OnMissing>
-Entry LookupStringForRead(CommandContext& ctx, std::string_view key, OnMissing on_missing) {
-  Entry e = ctx.db().LookupRead(key);
-  if (!e) {
-    on_missing();
-    return e;
-  }
-  if (!e.is_string()) {
-    ctx.reply().Error(ErrorCode::kWrongType);
-    return Entry();
-  }
-  return e;
-}
-
-// Finds `key` for a write with its hash computed once, applying lazy expiry
-// as Db::LookupWrite does (the rare expired case goes through it).
-Entry FindForWrite(Db& db, std::string_view key, uint64_t hash) {
-  Entry e = db.table().Find(key, hash);
-  if (!e) return e;
-  if (db.IsExpired(e)) return db.LookupWrite(key);
-  db.Touch(e);
-  return e;
-}
-
-// Adds a key found missing by FindForWrite, reporting the "new" event.
+// Adds a key found missing by Db::LookupWrite, reporting the "new" event.
 void AddNew(CommandContext& ctx, std::string_view key, uint64_t hash, const ValueSpec& spec) {
   Db& db = ctx.db();
   db.table().Insert(key, hash, spec, -1, db.NewClock());
@@ -187,7 +153,7 @@ void IncrDecr(CommandContext& ctx, int64_t by) {
   std::string_view key = ctx.arg(1);
   Db& db = ctx.db();
   const uint64_t hash = db.table().Hash(key);
-  Entry e = FindForWrite(db, key, hash);
+  Entry e = db.LookupWrite(key, hash);
   int64_t value = 0;
   if (e) {
     if (!e.is_string()) {
@@ -283,7 +249,7 @@ void AppendCommand(commands::CommandContext& ctx) {
   std::string_view tail = ctx.arg(2);
   Db& db = ctx.db();
   const uint64_t hash = db.table().Hash(key);
-  Entry e = FindForWrite(db, key, hash);
+  Entry e = db.LookupWrite(key, hash);
   size_t len;
   if (!e) {
     // A new key gets the encoding SET would give it (int, embstr or raw).
@@ -312,7 +278,7 @@ void SetRangeCommand(commands::CommandContext& ctx) {
   }
   Db& db = ctx.db();
   const uint64_t hash = db.table().Hash(key);
-  Entry e = FindForWrite(db, key, hash);
+  Entry e = db.LookupWrite(key, hash);
   const auto off = static_cast<uint64_t>(offset);
   size_t len;
   if (!e) {
@@ -369,7 +335,7 @@ void IncrByFloatCommand(commands::CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   Db& db = ctx.db();
   const uint64_t hash = db.table().Hash(key);
-  Entry e = FindForWrite(db, key, hash);
+  Entry e = db.LookupWrite(key, hash);
   long double value = 0;
   if (e) {
     if (!e.is_string()) {

@@ -11,6 +11,7 @@
 #include "commands/arg_parser.h"
 #include "commands/command_context.h"
 #include "handlers/key_helpers.h"
+#include "handlers/string_helpers.h"
 #include "keyspace/notifications.h"
 #include "keyspace/string_value.h"
 #include "protocol/reply_errors.h"
@@ -148,23 +149,6 @@ bool ResolveExpire(CommandContext& ctx, SetOptions* opts) {
   return true;
 }
 
-// Finds `key` for a write with the hash already computed, applying lazy
-// expiry as Db::LookupWrite does (the rare expired case goes through it).
-Entry FindForWrite(Db& db, std::string_view key, uint64_t hash) {
-  Entry e = db.table().Find(key, hash);
-  if (!e) return e;
-  if (db.IsExpired(e)) return db.LookupWrite(key);
-  db.Touch(e);
-  return e;
-}
-
-void ReplyStringValue(CommandContext& ctx, Entry e) {
-  if (e.kind() == ValueKind::kInt) {
-    ctx.reply().BulkInteger(e.int_value());
-  } else {
-    ctx.reply().Bulk(e.string_bytes());
-  }
-}
 
 // The GET part of SET ... GET and GETSET: replies with the current value
 // (nil when missing). Returns false after replying WRONGTYPE.
@@ -190,7 +174,7 @@ bool StoreString(CommandContext& ctx, std::string_view key, std::string_view val
                  const SetOptions& opts) {
   Db& db = ctx.db();
   const uint64_t hash = db.table().Hash(key);
-  Entry e = FindForWrite(db, key, hash);
+  Entry e = db.LookupWrite(key, hash);
   if ((opts.condition == Condition::kIfAbsent && e) ||
       (opts.condition == Condition::kIfPresent && !e)) {
     return false;

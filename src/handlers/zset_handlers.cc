@@ -19,6 +19,7 @@
 #include "base/numbers.h"
 #include "commands/arg_parser.h"
 #include "commands/command_context.h"
+#include "handlers/scan_options.h"
 #include "handlers/zset_helpers.h"
 #include "keyspace/notifications.h"
 #include "protocol/reply_errors.h"
@@ -154,34 +155,6 @@ void ZAddGeneric(CommandContext& ctx, uint32_t flags) {
 }
 
 // ---------------------------------------------------------------- ZSCAN
-
-struct ZScanOptions {
-  int64_t count = 10;
-  bool use_pattern = false;
-  std::string_view pattern;
-};
-
-// COUNT and MATCH, parsed after the key is found, as Redis does.
-bool ParseZScanOptions(CommandContext& ctx, ZScanOptions* opts) {
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    std::string_view opt = ctx.arg(i);
-    const bool has_value = ctx.argc() - i >= 2;
-    if (IsOption(opt, "count") && has_value) {
-      if (!commands::GetInt64(ctx, ctx.arg(i + 1), &opts->count)) return false;
-      if (opts->count < 1) {
-        ctx.reply().Error(ErrorCode::kSyntax);
-        return false;
-      }
-    } else if (IsOption(opt, "match") && has_value) {
-      opts->pattern = ctx.arg(i + 1);
-      opts->use_pattern = opts->pattern != "*";
-    } else {
-      ctx.reply().Error(ErrorCode::kSyntax);
-      return false;
-    }
-  }
-  return true;
-}
 
 // ---------------------------------------------------------------- ZRANDMEMBER
 
@@ -417,8 +390,8 @@ void ZScanCommand(CommandContext& ctx) {
     ctx.reply().ArrayLen(0);
   }
   if (found != ZSetLookup::kFound) return;
-  ZScanOptions opts;
-  if (!ParseZScanOptions(ctx, &opts)) return;
+  ScanOptions opts;
+  if (!ParseScanOptions(ctx, 3, /*allow_type=*/false, &opts)) return;
 
   // Members with their scores in text: a listpack's as it stores them, a
   // skiplist's as Redis prints a long double.
@@ -464,13 +437,7 @@ void ZScanCommand(CommandContext& ctx) {
 void ZRandMemberCommand(CommandContext& ctx) {
   if (ctx.argc() >= 3) {
     int64_t n;
-    if (!commands::GetInt64(ctx, ctx.arg(2), &n)) return;
-    if (n == std::numeric_limits<int64_t>::min()) {
-      ctx.reply().Error(
-          "ERR value is out of range, value must between -9223372036854775807 and "
-          "9223372036854775807");
-      return;
-    }
+    if (!ParseRandomCount(ctx, ctx.arg(2), &n)) return;
     const bool withscores = ctx.argc() == 4;
     if (ctx.argc() > 4 || (withscores && !IsOption(ctx.arg(3), "withscores"))) {
       ctx.reply().Error(ErrorCode::kSyntax);

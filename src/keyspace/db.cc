@@ -63,6 +63,15 @@ Entry Db::Lookup(std::string_view key, uint32_t flags) {
   return Entry();
 }
 
+Entry Db::LookupWrite(std::string_view key, uint64_t hash) {
+  Entry e = table_.Find(key, hash);
+  if (!e) return e;
+  // The rare expired case takes the general path (deletion, events).
+  if (IsExpired(e)) return LookupWrite(key);
+  Touch(e);
+  return e;
+}
+
 Entry Db::Add(std::string_view key, const ValueSpec& value, int64_t expire_ms) {
   TrackFieldExpiry(key, value);
   Entry e = table_.Insert(key, table_.Hash(key), value, expire_ms, NewClock());

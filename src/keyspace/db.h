@@ -39,6 +39,9 @@ class Db {
   Entry Lookup(std::string_view key, uint32_t flags);
   Entry LookupRead(std::string_view key) { return Lookup(key, kLookupNone); }
   Entry LookupWrite(std::string_view key) { return Lookup(key, kLookupWrite); }
+  // LookupWrite with the key's table hash already computed (a handler that
+  // adds the key when missing hashes once for both).
+  Entry LookupWrite(std::string_view key, uint64_t hash);
 
   // True when `e` has an expire time that has passed.
   bool IsExpired(Entry e) const;
