@@ -664,3 +664,14 @@ class ServerProcess:
 
 class _PortInUse(Exception):
     pass
+
+
+def start_server(binary: str, *args: str) -> ServerProcess:
+    """A started server on a free port, for a test module's own fixtures
+    (the conftest factories are per test). Cleans up if it cannot start."""
+    srv = ServerProcess(binary, args=args)
+    try:
+        return srv.start()
+    except Exception:
+        srv.cleanup()
+        raise

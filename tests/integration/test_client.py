@@ -20,9 +20,7 @@ import time
 import pytest
 
 from reply_errors import SYNTAX, arity
-from server_process import RespError, ServerProcess, VerbatimString, port_is_taken
-
-PORTS = range(24210, 24300)
+from server_process import RespError, ServerProcess, VerbatimString, start_server
 
 # The Redis 7.0.15 CLIENT LIST fields, in order.
 FIELDS_70 = [
@@ -32,19 +30,6 @@ FIELDS_70 = [
 ]
 # Redis 7.2 appends these.
 FIELDS_72 = ["lib-name", "lib-ver"]
-
-
-def start_server(binary: str, *args: str) -> ServerProcess:
-    """A private server on a free port of this module's range."""
-    for port in PORTS:
-        if port_is_taken(port):
-            continue
-        srv = ServerProcess(binary, args=args)
-        try:
-            return srv.start(port=port)
-        except Exception:  # taken in the meantime: try the next one
-            srv.cleanup()
-    raise RuntimeError("no free port in %r" % PORTS)
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,7 @@ import re
 
 import pytest
 
-from server_process import ServerProcess, VerbatimString, port_is_taken
-
-PORTS = range(24210, 24300)
+from server_process import ServerProcess, VerbatimString, start_server
 
 DEFAULT_SECTIONS = ["Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU",
                     "Modules", "Errorstats", "Cluster", "Keyspace"]
@@ -92,19 +90,6 @@ CPU_FIELDS = [
     "used_cpu_sys", "used_cpu_user", "used_cpu_sys_children", "used_cpu_user_children",
     "used_cpu_sys_main_thread", "used_cpu_user_main_thread",
 ]
-
-
-def start_server(binary: str, *args: str) -> ServerProcess:
-    """A private server on a free port of this module's range."""
-    for port in PORTS:
-        if port_is_taken(port):
-            continue
-        srv = ServerProcess(binary, args=args)
-        try:
-            return srv.start(port=port)
-        except Exception:  # taken in the meantime: try the next one
-            srv.cleanup()
-    raise RuntimeError("no free port in %r" % PORTS)
 
 
 @pytest.fixture(scope="module")

@@ -14,22 +14,7 @@ import time
 import pytest
 
 from reply_errors import NOT_INTEGER, SYNTAX, arity
-from server_process import Push, RawConnection, RespMap, RespSet, ServerProcess, port_is_taken
-
-PORTS = range(24450, 24600)
-
-
-def start_server(binary: str, *args: str) -> ServerProcess:
-    """A server on a free port of this module's range."""
-    for port in PORTS:
-        if port_is_taken(port):
-            continue
-        srv = ServerProcess(binary, args=args)
-        try:
-            return srv.start(port=port)
-        except Exception:  # taken in the meantime: try the next one
-            srv.cleanup()
-    raise RuntimeError("no free port in %r" % PORTS)
+from server_process import Push, RawConnection, RespMap, RespSet, ServerProcess, start_server
 
 
 @pytest.fixture(scope="module")
