@@ -161,19 +161,24 @@ def _ltrim(g):
 # ------------------------------------------------------------------ blocking
 
 
-def _blocking(g, make):
+def blocking_draw(g, make, fill):
     """One draw of a blocking command (see the module doc). `make(timeout)`
-    returns (args, first source key)."""
+    returns (args, first source key); `fill(src)` is the command that gives
+    the source something to pop first (also used for sorted sets)."""
     r = g.rng.random()
     if r < 0.65:
         args, src = make(g.pick(SHORT_TIMEOUTS))
-        return Seq([cmd("RPUSH", src, *elems(g, 1, 3)), args])
+        return Seq([fill(src), args])
     if r < 0.88:
         return make(ag.timeout_error(g))[0]
     args, src = make(g.pick(SHORT_TIMEOUTS))
     if r < 0.97:
         return args
     return [ag.EMPTY_KEY if a == src else a for a in args]
+
+
+def _blocking(g, make):
+    return blocking_draw(g, make, lambda src: cmd("RPUSH", src, *elems(g, 1, 3)))
 
 
 def _bpop(name: str):

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from . import aggregates as ag
 from . import normalize as nz
-from .commands_lists import SHORT_TIMEOUTS
-from .registry import Seq, cmd, command, shuffled
+from .commands_lists import blocking_draw
+from .registry import cmd, command, shuffled
 
 ZMEMBERS = ag.WORDS + (b"m3", b"m4", b"1", b"2", b"-1")
 
@@ -342,18 +342,11 @@ def _zmpop(g):
 
 def _zblocking(g, make):
     """As commands_lists._blocking, with a ZADD (scores 0 on a lex key)."""
-    r = g.rng.random()
-    if r < 0.65:
-        args, src = make(g.pick(SHORT_TIMEOUTS))
+    def fill(src):
         setup = [b"0" if src in ag.LEX_KEYS else g.pick((b"1", b"2", b"-1.5", b"inf"))
                  for _ in range(2)]
-        return Seq([cmd("ZADD", src, setup[0], zmember(g), setup[1], zmember(g)), args])
-    if r < 0.88:
-        return make(ag.timeout_error(g))[0]
-    args, src = make(g.pick(SHORT_TIMEOUTS))
-    if r < 0.97:
-        return args
-    return [ag.EMPTY_KEY if a == src else a for a in args]
+        return cmd("ZADD", src, setup[0], zmember(g), setup[1], zmember(g))
+    return blocking_draw(g, make, fill)
 
 
 def _bzpop(name: str):
