@@ -3,6 +3,7 @@
 #include <string>
 
 #include "keyspace/keyspace.h"
+#include "keyspace/snapshot_walk.h"
 #include "types/hash.h"
 
 namespace osprey::keyspace {
@@ -27,6 +28,14 @@ void Db::Touch(Entry e) {
   }
 }
 
+void Db::BeforeChange(std::string_view key) const {
+  if (SnapshotWalk* walk = keyspace_->snapshot()) walk->BeforeChange(index_, key);
+}
+
+void Db::BeforeChange(std::string_view key, uint64_t hash) const {
+  if (SnapshotWalk* walk = keyspace_->snapshot()) walk->BeforeChange(index_, key, hash);
+}
+
 bool Db::HandleExpired(Entry e, uint32_t flags) {
   switch (keyspace_->expire_policy()) {
     case ExpirePolicy::kKeep:
@@ -47,6 +56,7 @@ bool Db::HandleExpired(Entry e, uint32_t flags) {
 }
 
 Entry Db::Lookup(std::string_view key, uint32_t flags) {
+  if (flags & kLookupWrite) BeforeChange(key);
   Entry e = table_.Find(key);
   if (e && IsExpired(e) && HandleExpired(e, flags)) {
     e = Entry();
@@ -64,6 +74,7 @@ Entry Db::Lookup(std::string_view key, uint32_t flags) {
 }
 
 Entry Db::LookupWrite(std::string_view key, uint64_t hash) {
+  BeforeChange(key, hash);
   Entry e = table_.Find(key, hash);
   if (!e) return e;
   // The rare expired case takes the general path (deletion, events).
@@ -73,6 +84,7 @@ Entry Db::LookupWrite(std::string_view key, uint64_t hash) {
 }
 
 Entry Db::Add(std::string_view key, const ValueSpec& value, int64_t expire_ms) {
+  BeforeChange(key);
   TrackFieldExpiry(key, value);
   Entry e = table_.Insert(key, table_.Hash(key), value, expire_ms, NewClock());
   if (keyspace_->track_new_keys()) NotifyAdded(key, e.type());
@@ -84,6 +96,7 @@ void Db::NotifyAdded(std::string_view key, types::ValueType type) {
 }
 
 Entry Db::Overwrite(Entry e, const ValueSpec& value, bool keep_ttl) {
+  BeforeChange(e.key());
   TrackFieldExpiry(e.key(), value);
   // Under LFU an overwritten key keeps its access history, as in Redis.
   if (!keyspace_->lfu()) e.set_clock(NewClock());
@@ -94,6 +107,7 @@ Entry Db::Overwrite(Entry e, const ValueSpec& value, bool keep_ttl) {
 
 Entry Db::Set(std::string_view key, const ValueSpec& value, bool keep_ttl) {
   uint64_t hash = table_.Hash(key);
+  BeforeChange(key, hash);
   Entry e = table_.Find(key, hash);
   if (e) return Overwrite(e, value, keep_ttl);
   TrackFieldExpiry(key, value);
@@ -103,12 +117,18 @@ Entry Db::Set(std::string_view key, const ValueSpec& value, bool keep_ttl) {
 }
 
 void Db::Erase(Entry e, bool free_value) {
+  BeforeChange(e.key());
   // A hash leaving under this name takes its field-expiry entry along (one
   // moving elsewhere is scheduled again by Add).
   if (field_expiry_.size() > 0 && e.type() == types::ValueType::kHash) {
     field_expiry_.Remove(e.key());
   }
   table_.Erase(e, free_value);
+}
+
+Entry Db::SetExpire(Entry e, int64_t ms) {
+  BeforeChange(e.key());
+  return table_.SetExpire(e, ms);
 }
 
 bool Db::Delete(std::string_view key) {
@@ -134,6 +154,7 @@ std::pair<size_t, size_t> Db::ExpireStep(size_t max_keys) {
           ++ttl_samples;
           return false;
         }
+        BeforeChange(e.key());
         ++expired;
         ++keyspace_->stats().expired_keys;
         if (listener) listener->OnKeyExpired(index_, e.key());
@@ -158,6 +179,7 @@ void Db::TrackFieldExpiry(std::string_view key, const ValueSpec& value) {
 }
 
 Db::FieldExpiryResult Db::RemoveExpiredFields(Entry e, std::string_view key, size_t max_visits) {
+  BeforeChange(key);
   auto* hash = static_cast<types::HashValue*>(e.object());
   const int64_t now = keyspace_->now_ms();
   FieldExpiryResult r;

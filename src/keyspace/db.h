@@ -54,7 +54,7 @@ class Db {
   // Adds or overwrites (SET semantics).
   Entry Set(std::string_view key, const ValueSpec& value, bool keep_ttl);
   // Sets (ms >= 0) or removes (ms < 0) the expire of `e`.
-  Entry SetExpire(Entry e, int64_t ms) { return table_.SetExpire(e, ms); }
+  Entry SetExpire(Entry e, int64_t ms);
   // Removes `key` if present; returns whether it was.
   bool Delete(std::string_view key);
   // Removes `e`; see KeyTable::Erase for `free_value`.
@@ -100,6 +100,10 @@ class Db {
   // Handles a key found expired during a lookup. Returns true when the
   // caller should treat it as missing.
   bool HandleExpired(Entry e, uint32_t flags);
+  // Tells a running snapshot that `key` is about to change (see
+  // snapshot_walk.h); nothing when none runs.
+  void BeforeChange(std::string_view key) const;
+  void BeforeChange(std::string_view key, uint64_t hash) const;
   void NotifyAdded(std::string_view key, types::ValueType type);
   // Puts a hash arriving with field expire times in the index.
   void TrackFieldExpiry(std::string_view key, const ValueSpec& value);

@@ -15,6 +15,8 @@
 
 namespace osprey::keyspace {
 
+class SnapshotWalk;
+
 struct KeyspaceStats {
   uint64_t keyspace_hits = 0;
   uint64_t keyspace_misses = 0;
@@ -84,6 +86,11 @@ class Keyspace {
   void set_listener(KeyspaceListener* l) { listener_ = l; }
   uint64_t seed() const { return seed_; }
 
+  // The snapshot being taken, if any: its walk must hear of every change
+  // before it happens (Db calls it; see snapshot_walk.h).
+  SnapshotWalk* snapshot() const { return snapshot_; }
+  void set_snapshot(SnapshotWalk* walk) { snapshot_ = walk; }
+
   // Exchanges the contents of two databases (SWAPDB).
   void SwapDbs(int a, int b);
   // Total keys over all databases.
@@ -100,6 +107,7 @@ class Keyspace {
   KeyspaceStats stats_;
   std::mt19937_64 rng_;
   KeyspaceListener* listener_ = nullptr;
+  SnapshotWalk* snapshot_ = nullptr;
   uint64_t seed_;
 };
 

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <memory>
 
+#include "persistence/background_file.h"
+
 namespace osprey::persistence {
 
 namespace {
@@ -61,23 +63,6 @@ class FileSink final : public RdbSink {
   std::string error_;
 };
 
-// The directory part of `path` ("." when it has none).
-std::string DirOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-base::Status SyncDir(const std::string& path) {
-  const int dfd = ::open(DirOf(path).c_str(), O_RDONLY | O_CLOEXEC);
-  if (dfd < 0) return base::Status::IoError("opening the directory of " + path + ": " + ErrnoText());
-  const int rc = ::fsync(dfd);
-  const std::string err = rc == 0 ? "" : ErrnoText();
-  ::close(dfd);
-  if (rc != 0) return base::Status::IoError("fsync of the directory of " + path + ": " + err);
-  return base::Status::Ok();
-}
-
 }  // namespace
 
 base::Status SaveRdbFile(const std::string& path, const std::string& temp_path,
@@ -100,7 +85,7 @@ base::Status SaveRdbFile(const std::string& path, const std::string& temp_path,
     ::unlink(temp_path.c_str());
     return base::Status::IoError("Write error saving DB on disk (" + failed + ")");
   }
-  return SyncDir(path);
+  return SyncDirectoryOf(path);
 }
 
 base::Status LoadRdbFile(const std::string& path, keyspace::Keyspace& ks,

@@ -202,21 +202,6 @@ std::string CreateDumpPayload(Entry e, bool compress) {
 
 namespace {
 
-// Passes bytes on, keeping their CRC-64.
-class Crc64Sink final : public RdbSink {
- public:
-  explicit Crc64Sink(RdbSink* inner) : inner_(inner) {}
-  void Append(const void* data, size_t len) override {
-    crc_ = base::Crc64(crc_, data, len);
-    inner_->Append(data, len);
-  }
-  uint64_t crc() const { return crc_; }
-
- private:
-  RdbSink* inner_;
-  uint64_t crc_ = 0;
-};
-
 void WriteAccessInfo(RdbEncoder& enc, Entry e, const RdbSaveOptions& opts) {
   switch (opts.access_info) {
     case RdbSaveOptions::AccessInfo::kNone:
@@ -250,41 +235,70 @@ int DatasetRdbVersion(const keyspace::Keyspace& ks) {
   return kRdbVersion;
 }
 
-void WriteDataset(RdbSink& out, const keyspace::Keyspace& ks, const RdbSaveOptions& opts) {
-  Crc64Sink sink(&out);
-  RdbEncoder enc(&sink, opts.compress);
+void Crc64Sink::Append(const void* data, size_t len) {
+  crc_ = base::Crc64(crc_, data, len);
+  inner_->Append(data, len);
+}
+
+RdbStreamWriter::RdbStreamWriter(RdbSink* out, const RdbSaveOptions& opts)
+    : out_(out), sink_(out), enc_(&sink_, opts.compress), opts_(opts) {}
+
+void RdbStreamWriter::Begin(int version) {
   char magic[16];
-  std::snprintf(magic, sizeof(magic), "REDIS%04d", DatasetRdbVersion(ks));
-  enc.Raw(magic, 9);
-  for (const auto& [name, value] : opts.aux) {
-    enc.Byte(static_cast<uint8_t>(RdbOpcode::kAux));
-    enc.String(name);
-    enc.String(value);
+  std::snprintf(magic, sizeof(magic), "REDIS%04d", version);
+  enc_.Raw(magic, 9);
+  for (const auto& [name, value] : opts_.aux) {
+    enc_.Byte(static_cast<uint8_t>(RdbOpcode::kAux));
+    enc_.String(name);
+    enc_.String(value);
   }
+}
+
+void RdbStreamWriter::SelectDb(int db) {
+  if (db == db_) return;
+  db_ = db;
+  enc_.Byte(static_cast<uint8_t>(RdbOpcode::kSelectDb));
+  enc_.Len(static_cast<uint64_t>(db));
+}
+
+void RdbStreamWriter::BeginDatabase(int db, size_t keys, size_t expires) {
+  db_ = -1;  // a SELECTDB always goes before the size hint
+  SelectDb(db);
+  enc_.Byte(static_cast<uint8_t>(RdbOpcode::kResizeDb));
+  enc_.Len(keys);
+  enc_.Len(expires);
+}
+
+void RdbStreamWriter::Key(int db, Entry e) {
+  SelectDb(db);
+  if (e.has_expire()) {
+    enc_.Byte(static_cast<uint8_t>(RdbOpcode::kExpireTimeMs));
+    enc_.Millis(e.expire_ms());
+  }
+  WriteAccessInfo(enc_, e, opts_);
+  enc_.Byte(static_cast<uint8_t>(ValueRdbType(e)));
+  enc_.String(e.key());
+  WriteValue(enc_, e);
+}
+
+void RdbStreamWriter::End() {
+  enc_.Byte(static_cast<uint8_t>(RdbOpcode::kEof));
+  const uint64_t crc = opts_.checksum ? sink_.crc() : 0;
+  uint8_t trailer[8];
+  for (int i = 0; i < 8; ++i) trailer[i] = static_cast<uint8_t>(crc >> (8 * i));
+  out_->Append(trailer, 8);
+}
+
+void WriteDataset(RdbSink& out, const keyspace::Keyspace& ks, const RdbSaveOptions& opts) {
+  RdbStreamWriter writer(&out, opts);
+  writer.Begin(DatasetRdbVersion(ks));
   for (int i = 0; i < ks.db_count(); ++i) {
     const keyspace::Db& db = ks.db(i);
     if (db.size() == 0) continue;
-    enc.Byte(static_cast<uint8_t>(RdbOpcode::kSelectDb));
-    enc.Len(static_cast<uint64_t>(i));
-    enc.Byte(static_cast<uint8_t>(RdbOpcode::kResizeDb));
-    enc.Len(db.size());
-    enc.Len(db.expires_count());
-    db.table().ForEach([&](Entry e) {
-      if (e.has_expire()) {
-        enc.Byte(static_cast<uint8_t>(RdbOpcode::kExpireTimeMs));
-        enc.Millis(e.expire_ms());
-      }
-      WriteAccessInfo(enc, e, opts);
-      enc.Byte(static_cast<uint8_t>(ValueRdbType(e)));
-      enc.String(e.key());
-      WriteValue(enc, e);
-    });
+    writer.BeginDatabase(i, db.size(), db.expires_count());
+    db.table().ForEach([&](Entry e) { writer.Key(i, e); });
   }
-  enc.Byte(static_cast<uint8_t>(RdbOpcode::kEof));
-  const uint64_t crc = opts.checksum ? sink.crc() : 0;
-  uint8_t trailer[8];
-  for (int i = 0; i < 8; ++i) trailer[i] = static_cast<uint8_t>(crc >> (8 * i));
-  out.Append(trailer, 8);
+  writer.End();
 }
 
 }  // namespace osprey::persistence

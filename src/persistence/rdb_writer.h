@@ -50,6 +50,45 @@ struct RdbSaveOptions {
   std::vector<std::pair<std::string, std::string>> aux;
 };
 
+// Passes bytes on, keeping their CRC-64 (the file's trailer).
+class Crc64Sink final : public RdbSink {
+ public:
+  explicit Crc64Sink(RdbSink* inner) : inner_(inner) {}
+  void Append(const void* data, size_t len) override;
+  uint64_t crc() const { return crc_; }
+
+ private:
+  RdbSink* inner_;
+  uint64_t crc_ = 0;
+};
+
+// Writes an RDB file a piece at a time: the header, then keys in whatever
+// order and database the caller has them (SELECTDB is written whenever the
+// database changes), then the end. A background snapshot feeds one as its
+// walk goes; WriteDataset feeds one the whole data set at once.
+class RdbStreamWriter {
+ public:
+  // `out` and `opts` must outlive the writer.
+  RdbStreamWriter(RdbSink* out, const RdbSaveOptions& opts);
+  // The magic with `version`, then the AUX fields of the options.
+  void Begin(int version);
+  // Enters database `db` with a size hint (SELECTDB, RESIZEDB).
+  void BeginDatabase(int db, size_t keys, size_t expires);
+  // One key of database `db`: expire, access information, type, key, value.
+  void Key(int db, keyspace::Entry e);
+  // EOF and the checksum (zeros with rdbchecksum off).
+  void End();
+
+ private:
+  void SelectDb(int db);
+
+  RdbSink* out_;
+  Crc64Sink sink_;
+  RdbEncoder enc_;
+  const RdbSaveOptions& opts_;
+  int db_ = -1;
+};
+
 // The version a file of this data set gets: kRdbVersionFieldTtl when some
 // hash has field expire times, else kRdbVersion.
 int DatasetRdbVersion(const keyspace::Keyspace& ks);

@@ -581,6 +581,7 @@ void AofService::BeforeSleep() {
   if (buf_.empty() || fd_ < 0) return;
   if (flush_sleep_us_ > 0) usleep(static_cast<useconds_t>(flush_sleep_us_));
   if (!WriteAll(fd_, buf_)) {
+    last_write_error_ = std::strerror(errno);
     if (last_write_ok_) {
       server_->logger().Log(base::LogLevel::kWarning, "Error writing to the AOF file: %s",
                             std::strerror(errno));

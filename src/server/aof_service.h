@@ -47,6 +47,9 @@ class AofService final : public EffectSink {
   void MaybeAutoRewrite();
 
   bool on() const { return fd_ >= 0; }
+  // The last write to the file failed (and why: strerror of it).
+  bool write_failed() const { return !last_write_ok_; }
+  const std::string& write_error() const { return last_write_error_; }
   // DEBUG AOF-FLUSH-SLEEP: microseconds to wait before each buffer write.
   void set_flush_sleep_us(int us) { flush_sleep_us_ = us; }
   // CONFIG SET appendonly yes/no.
@@ -93,6 +96,7 @@ class AofService final : public EffectSink {
   uint64_t base_size_ = 0;
   uint64_t incr_size_ = 0;
   bool last_write_ok_ = true;
+  std::string last_write_error_;
   bool last_rewrite_ok_ = true;
   uint64_t rewrites_ = 0;
   int64_t last_rewrite_sec_ = -1;

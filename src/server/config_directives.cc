@@ -438,15 +438,15 @@ std::vector<ConfigDef> BuildTable() {
           .Flags(kMultiArg),
 
       // ---- snapshotting (RDB)
-      Special("save", kSaveOps).Flags(kMultiArg).Todo(),
+      Special("save", kSaveOps).Flags(kMultiArg),
       String("dbfilename", &C::dbfilename).Flags(kProtected).Check(DbFilename),
       Bool<&C::rdbcompression>("rdbcompression"),
       Bool<&C::rdbchecksum>("rdbchecksum").Flags(kImmutable),
       Bool<&C::rdb_del_sync_files>("rdb-del-sync-files").Todo(),
       Bool<&C::rdb_save_incremental_fsync>("rdb-save-incremental-fsync").Todo(),
-      Bool<&C::stop_writes_on_bgsave_error>("stop-writes-on-bgsave-error").Todo(),
+      Bool<&C::stop_writes_on_bgsave_error>("stop-writes-on-bgsave-error"),
       Enum<&C::sanitize_dump_payload>("sanitize-dump-payload", kSanitizeDumpPayloadNames).Todo(),
-      Int<&C::rdb_key_save_delay>("rdb-key-save-delay", kIntMin, kIntMax).Flags(kHidden).Todo(),
+      Int<&C::rdb_key_save_delay>("rdb-key-save-delay", kIntMin, kIntMax).Flags(kHidden),
       Int<&C::key_load_delay>("key-load-delay", kIntMin, kIntMax).Flags(kHidden).Todo(),
       Int<&C::loading_process_events_interval_bytes>("loading-process-events-interval-bytes",
                                                      1024, kIntMax)

@@ -5,6 +5,7 @@
 
 #include "base/ascii.h"
 #include "commands/generated.h"
+#include "keyspace/snapshot_walk.h"
 #include "protocol/reply_errors.h"
 #include "server/client.h"
 #include "server/propagation.h"
@@ -12,6 +13,7 @@
 #include "server/server_config.h"
 #include "server/server_context.h"
 #include "server/slowlog.h"
+#include "server/snapshot.h"
 
 namespace osprey::server {
 
@@ -112,6 +114,15 @@ void Dispatcher::ProcessRequest(Client& c, std::span<const std::string_view> arg
     server_->PostponeClient(&c);
     return;
   }
+  // Persistence is failing: refuse writes (and PING, as Redis does).
+  if (cmd->has(commands::kCmdWrite) || std::string_view(cmd->fullname) == "ping" ||
+      (std::string_view(cmd->fullname) == "exec" && (c.multi_cmd_flags & commands::kCmdWrite))) {
+    std::string error;
+    if (WritesDeniedByDiskError(*server_, &error)) {
+      Reject(c, cmd, error);
+      return;
+    }
+  }
   if (c.has(kClientMulti) && !RunsInsideMulti(cmd)) {
     QueuedCommand q;
     q.cmd = cmd;
@@ -167,6 +178,9 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
   // last call ended, nested ones included, so EXEC is not blamed for the
   // errors of the commands it ran (as Redis counts).
   if (depth_ == 1) errors_seen_ = server_->error_reply_count();
+  if (ks.snapshot() != nullptr && cmd->has(commands::kCmdWrite)) {
+    BeforeWriteDuringSnapshot(c.db_index, *cmd, args);
+  }
   const int64_t start = MonotonicNanos();
   commands::generated::kHandlers[cmd->id](ctx);
   const int64_t duration_ns = MonotonicNanos() - start;
@@ -223,6 +237,17 @@ void Dispatcher::Call(Client& c, const commands::CommandDef* cmd,
   current_args_ = previous_args;
   server_->set_current_client(previous);
   --depth_;
+}
+
+void Dispatcher::BeforeWriteDuringSnapshot(int db, const commands::CommandDef& cmd,
+                                           std::span<const std::string_view> args) {
+  keyspace::SnapshotWalk* walk = server_->keyspace().snapshot();
+  if (commands::GetKeys(cmd, args, commands::kKeySearchReturnPartial, &snapshot_keys_) <= 0) {
+    return;
+  }
+  for (const commands::KeyReference& k : snapshot_keys_.keys) {
+    walk->BeforeChange(db, args[static_cast<size_t>(k.pos)]);
+  }
 }
 
 }  // namespace osprey::server

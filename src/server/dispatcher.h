@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "commands/command_def.h"
+#include "commands/key_extraction.h"
 
 namespace osprey::server {
 
@@ -43,6 +44,10 @@ class Dispatcher {
   void Reject(Client& c, const commands::CommandDef* cmd, std::string_view error);
   bool AuthRequired(const Client& c) const;
   bool DebugAllowed(const Client& c) const;
+  // A snapshot is running: hands the keys `cmd` may write in database `db`
+  // to it first, so in-place changes made through any path are covered.
+  void BeforeWriteDuringSnapshot(int db, const commands::CommandDef& cmd,
+                                 std::span<const std::string_view> args);
 
   Server* server_;
   int depth_ = 0;
@@ -53,6 +58,7 @@ class Dispatcher {
   bool touch_outer_ = true;
   // Error replies counted when the last call ended (failed_calls).
   uint64_t errors_seen_ = 0;
+  commands::KeysResult snapshot_keys_;  // reused by BeforeWriteDuringSnapshot
 };
 
 }  // namespace osprey::server

@@ -14,6 +14,7 @@
 #include "base/memory_stats.h"
 #include "keyspace/access_clock.h"
 #include "server/aof_service.h"
+#include "server/background_save.h"
 #include "server/client.h"
 #include "server/client_info.h"
 #include "server/config_registry.h"
@@ -258,9 +259,9 @@ void AppendMemorySection(Server& server, std::string* out) {
 }
 
 void AppendPersistenceSection(Server& server, std::string* out) {
-  // No background save or AOF exists yet: their fields keep Redis's values
-  // for an idle server. The last save time of a server that never saved is
-  // its start time.
+  // Copy-on-write and fork fields keep Redis's idle values: snapshots here
+  // take no fork. The last save time of a server that never saved is its
+  // start time.
   out->append(
       "# Persistence\r\n"
       "loading:0\r\n"
@@ -273,15 +274,19 @@ void AppendPersistenceSection(Server& server, std::string* out) {
       "current_save_keys_total:0\r\n");
   AppendFormat(out, "rdb_changes_since_last_save:%llu\r\n",
                static_cast<unsigned long long>(server.stats().dirty));
-  out->append("rdb_bgsave_in_progress:0\r\n");
+  const BackgroundSave& bg = server.background_save();
+  const bool bgsave = bg.running() && bg.kind() == BackgroundSave::Kind::kRdb;
+  AppendFormat(out, "rdb_bgsave_in_progress:%d\r\n", bgsave ? 1 : 0);
   const ServerStats& st = server.stats();
   AppendFormat(out, "rdb_last_save_time:%lld\r\n",
                static_cast<long long>((st.lastsave_ms != 0 ? st.lastsave_ms : st.start_time_ms) /
                                       1000));
   AppendFormat(out, "rdb_last_bgsave_status:%s\r\n", st.last_save_ok ? "ok" : "err");
-  out->append(
-      "rdb_last_bgsave_time_sec:-1\r\n"
-      "rdb_current_bgsave_time_sec:-1\r\n");
+  AppendFormat(out, "rdb_last_bgsave_time_sec:%lld\r\n",
+               static_cast<long long>(st.rdb_last_bgsave_time_sec));
+  AppendFormat(out, "rdb_current_bgsave_time_sec:%lld\r\n",
+               static_cast<long long>(bgsave ? (server.clock().NowMillis() - bg.start_ms()) / 1000
+                                             : -1));
   AppendFormat(out, "rdb_saves:%llu\r\n", static_cast<unsigned long long>(st.rdb_saves));
   out->append("rdb_last_cow_size:0\r\n");
   AppendFormat(out, "rdb_last_load_keys_expired:%llu\r\n",

@@ -16,6 +16,7 @@
 #include "net/socket.h"
 #include "server/config_registry.h"
 #include "server/aof_service.h"
+#include "server/background_save.h"
 #include "server/dispatcher.h"
 #include "server/output_limits.h"
 #include "server/server_config.h"
@@ -96,9 +97,11 @@ Server::Server(ConfigRegistry* config, base::Logger* logger, const base::Clock* 
     : config_(config), logger_(logger), clock_(clock), rng_(base::RandomSeed()) {
   run_id_ = RandomHex(rng_, 40);
   pubsub_.set_server(this);
+  background_save_ = std::make_unique<BackgroundSave>(this);
 }
 
 Server::~Server() {
+  background_save_->Abort();
   for (auto& [id, c] : clients_) {
     if (c->fd() >= 0) loop_.Unwatch(c->fd());
   }
@@ -437,6 +440,8 @@ void Server::BeforeSleep() {
   tracking_.Broadcast();  // BCAST: the keys changed during this iteration
   if (aof_) aof_->BeforeSleep();  // the AOF holds the writes before replies leave
   HandlePendingWrites();
+  // A background snapshot walks on between rounds of commands.
+  if (background_save_->running()) background_save_->Step();
   FreeClosedClients();
   if (shutdown_requested_) loop_.Stop();
 }
@@ -471,6 +476,7 @@ int64_t Server::Cron() {
   if (active_expire_enabled && !paused) {
     active_expire_->RunSlowCycle(*keyspace_, *clock_, config().active_expire_effort, hz);
   }
+  SavePointsCron(*this);               // save points, a scheduled BGSAVE
   if (aof_) aof_->MaybeAutoRewrite();  // auto-aof-rewrite-percentage / -min-size
   if (shutdown_requested_) loop_.Stop();
   return 1000 / hz;
@@ -509,6 +515,7 @@ int Server::Run() {
 
 void Server::Shutdown() {
   logger_->Log(base::LogLevel::kWarning, "User requested shutdown...");
+  background_save_->Abort();
   if (aof_ && aof_->on()) {
     logger_->Log(base::LogLevel::kNotice, "Calling fsync() on the AOF file.");
     aof_->FlushAndSync();
@@ -531,6 +538,16 @@ void Server::Notify(uint32_t type, std::string_view event, std::string_view key,
 }
 
 void Server::BeforeFlush(int db) {
+  // A background snapshot cannot walk a table being emptied: FLUSHALL
+  // abandons a BGSAVE (Redis kills its child); anything else completes
+  // first.
+  if (background_save_->running()) {
+    if (db < 0 && background_save_->kind() == BackgroundSave::Kind::kRdb) {
+      AbortBackgroundSave(*this);
+    } else {
+      background_save_->FinishNow();
+    }
+  }
   // Client caches are not per database: any flush invalidates everything.
   tracking_.Flushed();
   if (db >= 0) {
@@ -541,6 +558,7 @@ void Server::BeforeFlush(int db) {
 }
 
 void Server::BeforeSwap(int a, int b) {
+  if (background_save_->running()) background_save_->FinishNow();  // see BeforeFlush
   watches_.BeforeFlush(keyspace_->db(a), &keyspace_->db(b));
   watches_.BeforeFlush(keyspace_->db(b), &keyspace_->db(a));
 }

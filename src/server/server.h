@@ -46,6 +46,7 @@ class IoThreadPool;
 namespace osprey::server {
 
 class AofService;
+class BackgroundSave;
 class ConfigRegistry;
 struct ServerConfig;
 class Dispatcher;
@@ -109,6 +110,8 @@ class Server final : public commands::EngineHooks,
   Propagation& propagation() { return propagation_; }
   // The append-only file (null until Init); see aof_service.h.
   AofService& aof() { return *aof_; }
+  // The background snapshot (BGSAVE, AOF rewrite), if one runs.
+  BackgroundSave& background_save() { return *background_save_; }
   net::EventLoop& loop() { return loop_; }
   std::mt19937_64& rng() { return rng_; }
   const std::string& run_id() const { return run_id_; }
@@ -264,6 +267,7 @@ class Server final : public commands::EngineHooks,
   Tracking tracking_{this};
   Propagation propagation_;
   std::unique_ptr<AofService> aof_;
+  std::unique_ptr<BackgroundSave> background_save_;
   std::mt19937_64 rng_;
   std::string run_id_;
 

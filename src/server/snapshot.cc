@@ -6,6 +6,10 @@
 
 #include "base/memory_stats.h"
 #include "persistence/rdb_file.h"
+#include "persistence/snapshot_writers.h"
+#include "server/background_save.h"
+#include "server/aof_service.h"
+#include "protocol/reply_errors.h"
 #include "server/server.h"
 #include "server/server_config.h"
 #include "server/version.h"
@@ -29,7 +33,7 @@ persistence::RdbSaveOptions::AccessInfo AccessInfoFor(MaxmemoryPolicy p) {
 
 }  // namespace
 
-base::Status SaveSnapshot(Server& server) {
+persistence::RdbSaveOptions SnapshotSaveOptions(Server& server, bool aof_base) {
   const ServerConfig& cfg = server.config();
   const int64_t now_ms = server.clock().NowMillis();
   persistence::RdbSaveOptions opts;
@@ -38,14 +42,30 @@ base::Status SaveSnapshot(Server& server) {
   opts.access_info = AccessInfoFor(cfg.maxmemory_policy);
   opts.lfu_params = server.keyspace().lfu_params();
   opts.now_ms = now_ms;
-  // The AUX fields Redis 7.0 writes for a plain save.
+  // The AUX fields Redis 7.0 writes.
   opts.aux = {{"redis-ver", kRedisCompatVersion},
               {"redis-bits", "64"},
               {"ctime", std::to_string(now_ms / 1000)},
               {"used-mem", std::to_string(base::UsedMemory())},
-              {"aof-base", "0"}};
-  const std::string temp = "temp-" + std::to_string(static_cast<int>(getpid())) + ".rdb";
-  base::Status st = persistence::SaveRdbFile(cfg.dbfilename, temp, server.keyspace(), opts);
+              {"aof-base", aof_base ? "1" : "0"}};
+  return opts;
+}
+
+std::string SnapshotTempPath(const Server& server) {
+  (void)server;
+  return "temp-" + std::to_string(static_cast<int>(getpid())) + ".rdb";
+}
+
+base::Status SaveSnapshot(Server& server) {
+  const ServerConfig& cfg = server.config();
+  if (server.background_save().running() &&
+      server.background_save().kind() == BackgroundSave::Kind::kRdb) {
+    return base::Status::Internal("Background save already in progress");
+  }
+  const persistence::RdbSaveOptions opts = SnapshotSaveOptions(server, /*aof_base=*/false);
+  const int64_t now_ms = opts.now_ms;
+  base::Status st =
+      persistence::SaveRdbFile(cfg.dbfilename, SnapshotTempPath(server), server.keyspace(), opts);
   if (!st.ok()) {
     server.logger().Log(base::LogLevel::kWarning, "%s", std::string(st.message()).c_str());
     return st;
@@ -117,7 +137,102 @@ base::Status LoadSnapshotAtStartup(Server& server) {
   return st;
 }
 
+base::Status StartBackgroundSave(Server& server) {
+  BackgroundSave& bg = server.background_save();
+  if (bg.running()) return base::Status::Internal("a background save is running");
+  ServerStats& stats = server.stats();
+  stats.last_bgsave_try_ms = server.clock().NowMillis();
+  stats.bgsave_scheduled = false;
+  const persistence::RdbSaveOptions opts = SnapshotSaveOptions(server, /*aof_base=*/false);
+  const int version = persistence::DatasetRdbVersion(server.keyspace());
+  const uint64_t dirty_at_start = stats.dirty;
+  const int64_t start_ms = opts.now_ms;
+  Server* srv = &server;
+  base::Status st = bg.Start(
+      BackgroundSave::Kind::kRdb, server.config().dbfilename, SnapshotTempPath(server),
+      [&opts, version](persistence::RdbSink* sink) {
+        return std::make_unique<persistence::RdbSnapshotWriter>(sink, opts, version);
+      },
+      [srv, dirty_at_start, start_ms](const base::Status& result) {
+        ServerStats& s = srv->stats();
+        base::Logger& log = srv->logger();
+        const int64_t now_ms = srv->clock().NowMillis();
+        s.rdb_last_bgsave_time_sec = (now_ms - start_ms) / 1000;
+        if (result.ok()) {
+          log.Log(base::LogLevel::kNotice, "DB saved on disk");
+          log.Log(base::LogLevel::kNotice, "Background saving terminated with success");
+          s.dirty = s.dirty > dirty_at_start ? s.dirty - dirty_at_start : 0;
+          s.lastsave_ms = now_ms;
+          s.last_save_ok = true;
+        } else {
+          log.Log(base::LogLevel::kWarning, "%s", std::string(result.message()).c_str());
+          log.Log(base::LogLevel::kWarning, "Background saving error");
+          s.last_save_ok = false;
+        }
+      });
+  if (!st.ok()) {
+    server.logger().Log(base::LogLevel::kWarning, "Can't save in background: %s",
+                        std::string(st.message()).c_str());
+    stats.last_save_ok = false;
+    return st;
+  }
+  stats.dirty_before_bgsave = dirty_at_start;
+  server.logger().Log(base::LogLevel::kNotice, "Background saving started");
+  return st;
+}
+
+void AbortBackgroundSave(Server& server) {
+  BackgroundSave& bg = server.background_save();
+  if (!bg.running() || bg.kind() != BackgroundSave::Kind::kRdb) return;
+  bg.Abort();
+  server.logger().Log(base::LogLevel::kWarning,
+                      "Background saving terminated: the save was aborted");
+}
+
+bool WritesDeniedByDiskError(Server& server, std::string* error) {
+  const ServerConfig& cfg = server.config();
+  if (cfg.stop_writes_on_bgsave_error && !cfg.save.empty() && !server.stats().last_save_ok) {
+    *error = protocol::ErrorText(protocol::ErrorCode::kMisconf);
+    return true;
+  }
+  if (server.aof().on() && server.aof().write_failed()) {
+    *error = "MISCONF Errors writing to the AOF file: " + server.aof().write_error();
+    return true;
+  }
+  return false;
+}
+
+void SavePointsCron(Server& server) {
+  if (server.background_save().running()) return;
+  const ServerConfig& cfg = server.config();
+  ServerStats& stats = server.stats();
+  const int64_t now_ms = server.clock().NowMillis();
+  // After a failed save, wait a few seconds before the next try, as Redis.
+  const bool may_retry = stats.last_save_ok || now_ms - stats.last_bgsave_try_ms > 5000;
+  if (stats.bgsave_scheduled && may_retry) {
+    (void)StartBackgroundSave(server);
+    return;
+  }
+  const int64_t lastsave_ms = stats.lastsave_ms != 0 ? stats.lastsave_ms : stats.start_time_ms;
+  for (const SavePoint& sp : cfg.save) {
+    if (stats.dirty >= static_cast<uint64_t>(sp.changes) &&
+        now_ms - lastsave_ms > sp.seconds * 1000 && may_retry) {
+      server.logger().Log(base::LogLevel::kNotice, "%d changes in %d seconds. Saving...",
+                          static_cast<int>(sp.changes), static_cast<int>(sp.seconds));
+      (void)StartBackgroundSave(server);
+      return;
+    }
+  }
+}
+
 bool SaveBeforeExit(Server& server, uint32_t flags) {
+  if (server.background_save().running()) {
+    server.logger().Log(base::LogLevel::kWarning,
+                        server.background_save().kind() == BackgroundSave::Kind::kRdb
+                            ? "There is a background save running. Stopping it!"
+                            : "There is a background AOF rewrite running. Stopping it!");
+    server.background_save().Abort();
+  }
   const bool save = (flags & kShutdownSave) != 0 ||
                     ((flags & kShutdownNoSave) == 0 && !server.config().save.empty());
   if (!save) return true;

@@ -5,16 +5,43 @@
 
 #include <cstdint>
 
+#include <string>
+
 #include "base/status.h"
+#include "persistence/rdb_writer.h"
 
 namespace osprey::server {
 
 class Server;
 
+// How this server's RDB images are written: rdbcompression, rdbchecksum,
+// access information per the eviction policy, Redis 7.0's AUX fields
+// (aof-base 1 for the base of an AOF).
+persistence::RdbSaveOptions SnapshotSaveOptions(Server& server, bool aof_base);
+
+// The temporary file a save writes before renaming it into place.
+std::string SnapshotTempPath(const Server& server);
+
 // Writes the data set to the configured file (atomically, through a
 // temporary file) and, on success, resets the changes-since-last-save count
 // and the last save time, as Redis's rdbSave. Logs the outcome.
 base::Status SaveSnapshot(Server& server);
+
+// BGSAVE: starts a background save of the data set as it is now (see
+// background_save.h). Fails when a background job runs or the temporary
+// file cannot be created; INFO persistence and the logs follow Redis's.
+base::Status StartBackgroundSave(Server& server);
+// FLUSHALL, SHUTDOWN: abandons a running BGSAVE (its file is removed, the
+// last save status stays as it was), as Redis kills its child.
+void AbortBackgroundSave(Server& server);
+// Whether writes are refused because persistence is failing (Redis's
+// MISCONF): the last BGSAVE failed while save points are set and
+// stop-writes-on-bgsave-error is on, or the last AOF write failed. *error
+// gets the reply.
+bool WritesDeniedByDiskError(Server& server, std::string* error);
+
+// The cron's part: a scheduled BGSAVE, or one a save point calls for.
+void SavePointsCron(Server& server);
 
 // Loads the configured file into the databases. With `replace_existing`, a
 // key already present is replaced (DEBUG RELOAD MERGE). kNotFound when there

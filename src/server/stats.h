@@ -51,6 +51,13 @@ struct ServerStats {
   int64_t lastsave_ms = 0;
   bool last_save_ok = true;
   uint64_t rdb_saves = 0;
+  // BGSAVE: when the last one was started, how long the last one took,
+  // the change count when the running one began (what its success takes
+  // off), and whether one waits for the running child-like job to end.
+  int64_t last_bgsave_try_ms = 0;
+  int64_t rdb_last_bgsave_time_sec = -1;
+  uint64_t dirty_before_bgsave = 0;
+  bool bgsave_scheduled = false;
   uint64_t rdb_last_load_keys_loaded = 0;
   uint64_t rdb_last_load_keys_expired = 0;
   uint64_t peak_memory = 0;

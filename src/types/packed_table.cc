@@ -204,7 +204,11 @@ Entry PackedTable::Find(std::string_view key, uint64_t hash) const {
 Entry PackedTable::Insert(std::string_view key, uint64_t hash, const ValueSpec& value,
                        int64_t expire_ms, uint32_t clock) {
   if (segments_.empty()) EnsureSegments(bucket_count());
-  if (count_ + 1 > bucket_count() * kSplitLoad) SplitOne();
+  if (!resize_paused_) {
+    // The second split catches up after a pause; normally one is enough.
+    if (count_ + 1 > bucket_count() * kSplitLoad) SplitOne();
+    if (count_ + 1 > bucket_count() * kSplitLoad) SplitOne();
+  }
   const size_t index = BucketIndex(hash);
   const bool heap_key = key.size() > kMaxInlineKey;
   const size_t size = kFixedHeader + VarintSize(key.size()) +
@@ -308,7 +312,9 @@ void PackedTable::Erase(Entry e, bool free_value) {
     b->add_count(-1);
   }
   --count_;
-  if (bucket_count() > 4 && count_ * 4 < bucket_count() * kSplitLoad) MergeOne();
+  if (!resize_paused_ && bucket_count() > 4 && count_ * 4 < bucket_count() * kSplitLoad) {
+    MergeOne();
+  }
 }
 
 void PackedTable::SplitOne() {
@@ -436,6 +442,20 @@ void PackedTable::ForEach(const std::function<void(Entry)>& fn) const {
   }
 }
 
+size_t PackedTable::ForEachInBucket(size_t index, const std::function<void(Entry)>& fn) const {
+  if (segments_.empty() || index >= bucket_count()) return 0;
+  const Bucket* b = BucketAt(index);
+  if (b == nullptr) return 0;
+  size_t n = 0;
+  for (uint8_t* p = const_cast<uint8_t*>(b->data); p < b->data + b->used; ++n) {
+    Entry e(p, 0);
+    const size_t sz = e.Size();
+    fn(Entry(p, Hash(e.key())));
+    p += sz;
+  }
+  return n;
+}
+
 Entry PackedTable::RandomEntry(std::mt19937_64& rng) const {
   if (count_ == 0) return Entry();
   const size_t n = bucket_count();
@@ -553,7 +573,9 @@ size_t PackedTable::ExpireWalk(size_t cursor, size_t max_keys,
     if (*visited >= max_keys) break;
   } while (cursor != start);
   // Merging is deferred to here so the walk above never sees buckets move.
-  while (bucket_count() > 4 && count_ * 4 < bucket_count() * kSplitLoad) MergeOne();
+  while (!resize_paused_ && bucket_count() > 4 && count_ * 4 < bucket_count() * kSplitLoad) {
+    MergeOne();
+  }
   return cursor;
 }
 

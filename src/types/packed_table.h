@@ -86,6 +86,17 @@ class PackedTable {
   size_t ExpireWalk(size_t cursor, size_t max_keys, const std::function<bool(Entry)>& expired,
                     size_t* visited, bool* wrapped);
 
+  // While paused the table neither splits nor merges buckets, so every
+  // key stays in the bucket it is in (a snapshot walking the buckets in
+  // order relies on that); buckets just get longer. Once resumed, inserts
+  // split two buckets at a time until the load is back to normal.
+  void set_resize_paused(bool paused) { resize_paused_ = paused; }
+  bool resize_paused() const { return resize_paused_; }
+  // The bucket a key of hash `hash` lives in, and a walk over one bucket's
+  // entries (fn must not change the table). Returns the entries visited.
+  size_t BucketOf(uint64_t hash) const { return BucketIndex(hash); }
+  size_t ForEachInBucket(size_t index, const std::function<void(Entry)>& fn) const;
+
   // Removes every entry, freeing values.
   void Clear();
   // Exchanges contents with `other` (SWAPDB, FLUSHALL ASYNC).
@@ -145,6 +156,7 @@ class PackedTable {
   size_t count_ = 0;
   size_t expires_ = 0;
   size_t bucket_bytes_ = 0;  // allocated bytes of all buckets
+  bool resize_paused_ = false;
 };
 
 }  // namespace osprey::types

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <string>
 
+#include "server/background_save.h"
 #include "server/server.h"
 #include "server/server_config.h"
 #include "server/stats.h"
@@ -195,6 +196,95 @@ TEST_F(SnapshotTest, SaveBeforeExitFollowsTheFlags) {
   EXPECT_FALSE(server::SaveBeforeExit(h_.server(), server::kShutdownSave));
   EXPECT_TRUE(server::SaveBeforeExit(h_.server(), server::kShutdownSave | server::kShutdownForce));
   rmdir(file_.c_str());
+}
+
+// Runs the background save's before-sleep steps until it ends.
+void RunBackgroundSave(CommandHarness& h) {
+  for (int i = 0; i < 100000 && h.server().background_save().running(); ++i) {
+    h.server().background_save().Step();
+    usleep(100);
+  }
+}
+
+TEST_F(SnapshotTest, BgsaveWritesThePointInTimeImage) {
+  for (int i = 0; i < 300; ++i) Run({"SET", "k" + std::to_string(i), "old"});
+  EXPECT_EQ(Run({"BGSAVE"}), "Background saving started");
+  EXPECT_EQ(InfoField(h_, "rdb_bgsave_in_progress"), "1");
+  EXPECT_EQ(Run({"BGSAVE"}), "ERR Background save already in progress");
+  EXPECT_EQ(Run({"SAVE"}), "ERR Background save already in progress");
+  for (int i = 0; i < 300; i += 2) Run({"SET", "k" + std::to_string(i), "new"});
+  Run({"DEL", "k1"});
+  Run({"SET", "born", "later"});
+  RunBackgroundSave(h_);
+  EXPECT_EQ(InfoField(h_, "rdb_bgsave_in_progress"), "0");
+  EXPECT_EQ(InfoField(h_, "rdb_last_bgsave_status"), "ok");
+  EXPECT_EQ(InfoField(h_, "rdb_changes_since_last_save"), "152");  // the writes after the start
+  EXPECT_EQ(Run({"DEBUG", "RELOAD", "NOSAVE"}), "OK");
+  EXPECT_EQ(Run({"DBSIZE"}), "300");
+  EXPECT_EQ(Run({"GET", "k0"}), "old");
+  EXPECT_EQ(Run({"GET", "k1"}), "old");
+  EXPECT_EQ(Run({"EXISTS", "born"}), "0");
+}
+
+TEST_F(SnapshotTest, BgsaveOptionsAndScheduling) {
+  EXPECT_EQ(Run({"BGSAVE", "LATER"}), "ERR syntax error");
+  EXPECT_EQ(Run({"BGSAVE", "SCHEDULE", "SCHEDULE"}), "ERR syntax error");
+  Run({"MULTI"});
+  Run({"BGSAVE"});
+  EXPECT_EQ(Run({"EXEC"}), "[Background saving scheduled]");
+  EXPECT_FALSE(h_.server().background_save().running());
+  h_.AdvanceMillis(1000);
+  h_.server().RunCron();  // the cron starts what was scheduled
+  EXPECT_TRUE(h_.server().background_save().running());
+  RunBackgroundSave(h_);
+  EXPECT_TRUE(FileExists(file_));
+}
+
+TEST_F(SnapshotTest, SavePointsStartABgsave) {
+  Run({"CONFIG", "SET", "save", "10 2"});
+  Run({"SET", "a", "1"});
+  Run({"SET", "b", "1"});
+  h_.AdvanceMillis(5000);
+  h_.server().RunCron();
+  EXPECT_FALSE(h_.server().background_save().running());  // not 10 s yet
+  h_.AdvanceMillis(6000);
+  h_.server().RunCron();
+  EXPECT_TRUE(h_.server().background_save().running());
+  RunBackgroundSave(h_);
+  EXPECT_EQ(InfoField(h_, "rdb_changes_since_last_save"), "0");
+}
+
+TEST_F(SnapshotTest, FailedBgsaveRefusesWritesWithMisconf) {
+  Run({"CONFIG", "SET", "save", "3600 1"});
+  Run({"SET", "a", "1"});
+  ASSERT_EQ(mkdir(file_.c_str(), 0755), 0);
+  ASSERT_EQ(mkdir((file_ + "/x").c_str(), 0755), 0);
+  EXPECT_EQ(Run({"BGSAVE"}), "Background saving started");
+  RunBackgroundSave(h_);
+  EXPECT_EQ(InfoField(h_, "rdb_last_bgsave_status"), "err");
+  EXPECT_EQ(Run({"GET", "a"}), "1");
+  EXPECT_EQ(Run({"SET", "a", "2"}).rfind("MISCONF ", 0), 0u);
+  EXPECT_EQ(Run({"PING"}).rfind("MISCONF ", 0), 0u);
+  Run({"CONFIG", "SET", "save", ""});  // no save points: writes are fine
+  EXPECT_EQ(Run({"SET", "a", "2"}), "OK");
+  rmdir((file_ + "/x").c_str());
+  rmdir(file_.c_str());
+}
+
+TEST_F(SnapshotTest, FlushallAbortsBgsaveFlushdbCompletesIt) {
+  for (int i = 0; i < 100; ++i) Run({"SET", "k" + std::to_string(i), "v"});
+  Run({"BGSAVE"});
+  Run({"FLUSHDB"});
+  EXPECT_FALSE(h_.server().background_save().running());
+  EXPECT_EQ(InfoField(h_, "rdb_last_bgsave_status"), "ok");
+  EXPECT_EQ(Run({"DEBUG", "RELOAD", "NOSAVE"}), "OK");
+  EXPECT_EQ(Run({"DBSIZE"}), "100");
+  std::remove(file_.c_str());
+  Run({"CONFIG", "SET", "save", ""});  // else FLUSHALL saves the empty set
+  Run({"BGSAVE"});
+  Run({"FLUSHALL"});
+  EXPECT_FALSE(h_.server().background_save().running());
+  EXPECT_FALSE(FileExists(file_));
 }
 
 }  // namespace
