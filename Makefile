@@ -1,5 +1,6 @@
 # Osprey's entry points. See README.md.
-#   make            build the Release server into build/osprey-server
+#   make            build the Release server into build/osprey-server (and the
+#                   osprey-check-rdb / osprey-check-aof tools beside it)
 #   make run        install what is missing, build, run on 127.0.0.1:6379 (data in ./data)
 #   make test       install, build, run every test (unit, unit under ASan/UBSan,
 #                   integration, differential)
@@ -24,7 +25,7 @@ $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 
 build: $(BUILD)/build.ninja
-	ninja -C $(BUILD) -j$(JOBS) osprey-server osprey_unit_tests
+	ninja -C $(BUILD) -j$(JOBS) osprey-server osprey-check-rdb osprey-check-aof osprey_unit_tests
 
 $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Sanitize -DOSPREY_SANITIZE=ON >/dev/null

@@ -99,6 +99,7 @@ bool AofParser::ReadCount(char prefix, int64_t* n, bool* torn) {
     return false;
   }
   pos_ = eol + 2;
+  ++lines_;
   return true;
 }
 
@@ -110,6 +111,10 @@ AofParse AofParser::Next(std::vector<std::string_view>* args) {
     command_offset_ = pos_;
     if (eol == std::string_view::npos) return AofParse::kTruncated;
     pos_ = eol + 1;
+    if (report_annotations_) {
+      args->push_back(data_.substr(command_offset_, pos_ - command_offset_));
+      return AofParse::kAnnotation;
+    }
   }
   command_offset_ = pos_;
   if (pos_ >= data_.size()) return AofParse::kEnd;
@@ -144,6 +149,7 @@ AofParse AofParser::Next(std::vector<std::string_view>* args) {
     }
     args->push_back(data_.substr(pos_, ulen));
     pos_ += ulen + 2;
+    ++lines_;
   }
   return AofParse::kCommand;
 }

@@ -32,6 +32,10 @@ enum class AofParse : uint8_t {
   kEnd,        // the data ended cleanly after a command
   kTruncated,  // the data ends inside a command (at command_offset())
   kBadFormat,  // the bytes at error_offset() are no command
+  // An annotation line (only with set_report_annotations(true)): *args
+  // holds the whole line, its line end included; it starts at
+  // command_offset().
+  kAnnotation,
 };
 
 class AofParser {
@@ -39,13 +43,19 @@ class AofParser {
   // `data` must outlive the parser; parsed arguments point into it.
   explicit AofParser(std::string_view data) : data_(data) {}
 
-  // Reads the next command, skipping annotation lines.
+  // Reads the next command, skipping annotation lines unless they are
+  // reported.
   AofParse Next(std::vector<std::string_view>* args);
+  void set_report_annotations(bool on) { report_annotations_ = on; }
   // Where the command last returned (or the torn one) starts.
   size_t command_offset() const { return command_offset_; }
   // Where parsing stopped: after the last command, or at the bad byte.
   size_t offset() const { return pos_; }
   size_t error_offset() const { return error_offset_; }
+  // Protocol lines read whole so far (each count line and each bulk
+  // payload, also those of a command that failed part way; annotations
+  // not counted): redis-check-aof numbers lines so.
+  uint64_t lines() const { return lines_; }
 
  private:
   // Reads "<prefix><digits>\r\n"; false with *torn set when data ran out.
@@ -54,6 +64,8 @@ class AofParser {
   size_t pos_ = 0;
   size_t command_offset_ = 0;
   size_t error_offset_ = 0;
+  uint64_t lines_ = 0;
+  bool report_annotations_ = false;
 };
 
 }  // namespace osprey::persistence

@@ -76,6 +76,10 @@ base::Result<AofManifest> AofManifest::Parse(std::string_view text) {
       const std::string& key = (*argv)[i];
       const std::string& val = (*argv)[i + 1];
       if (key == "file") {
+        // Only names inside the AOF folder, never a path elsewhere.
+        if (val.find_first_of("/\\") != std::string::npos) {
+          return base::Status::Corruption("File can't be a path, just a filename");
+        }
         f.name = val;
         have_name = true;
       } else if (key == "seq") {

@@ -38,7 +38,7 @@ std::string Printable(std::string_view s) {
   return out;
 }
 
-base::Status Corrupt(const RdbReader& r, std::string_view key, int db) {
+base::Status Corrupt(const RdbReader& r, std::string_view key, int64_t db) {
   std::string msg = "RDB corrupt at offset " + std::to_string(r.error_offset()) + ": " + r.error();
   if (!key.empty() || db >= 0) {
     msg += " (key '" + Printable(key) + "' in db " + std::to_string(db) + ")";
@@ -88,10 +88,20 @@ class DatasetLoader {
 
   // Everything after the header, up to and including the checksum.
   base::Status Run(int version) {
+    base::Status st = ReadAll(version);
+    if (!st.ok() && opts_.observer != nullptr && r_.failed()) {
+      opts_.observer->OnReadError(r_.error_offset(), r_.error());
+    }
+    return st;
+  }
+
+ private:
+  base::Status ReadAll(int version) {
     while (true) {
       const size_t at = r_.offset();
       uint8_t type;
       if (!r_.Byte(&type)) return Corrupt(r_, {}, -1);
+      if (opts_.observer != nullptr) opts_.observer->OnType(at, type);
       if (type == static_cast<uint8_t>(RdbOpcode::kEof)) break;
       bool handled = false;
       base::Status st = Opcode(static_cast<RdbOpcode>(type), at, &handled);
@@ -103,7 +113,6 @@ class DatasetLoader {
     return version >= kFirstChecksumVersion ? Trailer() : base::Status::Ok();
   }
 
- private:
   // Handles the opcodes between keys; *handled stays false for a value type.
   base::Status Opcode(RdbOpcode op, size_t at, bool* handled) {
     *handled = true;
@@ -153,6 +162,9 @@ class DatasetLoader {
   base::Status SelectDb() {
     uint64_t index;
     if (!r_.Len(&index)) return Corrupt(r_, {}, -1);
+    if (opts_.observer != nullptr) opts_.observer->OnSelectDb(r_.offset(), index);
+    db_index_ = static_cast<int64_t>(index & INT64_MAX);
+    if (opts_.check_only) return base::Status::Ok();
     if (index >= static_cast<uint64_t>(ks_.db_count())) {
       return base::Status::Unsupported("RDB selects database " + std::to_string(index) +
                                        " but the server has " + std::to_string(ks_.db_count()) +
@@ -168,6 +180,7 @@ class DatasetLoader {
     if (!r_.String(&v, &scratch)) return Corrupt(r_, {}, -1);
     std::string name(v);
     if (!r_.String(&v, &scratch)) return Corrupt(r_, {}, -1);
+    if (opts_.observer != nullptr) opts_.observer->OnAux(r_.offset(), name, v);
     stats_->aux.emplace_back(std::move(name), std::string(v));
     return base::Status::Ok();
   }
@@ -176,23 +189,32 @@ class DatasetLoader {
   base::Status Key(uint8_t type, size_t at) {
     std::string scratch;
     std::string_view k;
-    if (!r_.String(&k, &scratch)) return Corrupt(r_, {}, db_->index());
+    if (!r_.String(&k, &scratch)) return Corrupt(r_, {}, db_index_);
     const std::string key(k);
+    if (opts_.observer != nullptr) opts_.observer->OnKey(key);
     LoadedValue value;
-    switch (LoadValue(r_, type, cfg_, ks_.rng()(), &value)) {
+    const LoadResult loaded = LoadValue(r_, type, cfg_, ks_.rng()(), &value);
+    if (opts_.observer != nullptr && (loaded == LoadResult::kOk || loaded == LoadResult::kEmpty)) {
+      opts_.observer->OnValue(attrs_.expire_ms);
+    }
+    switch (loaded) {
       case LoadResult::kError:
-        return Corrupt(r_, key, db_->index());
+        return Corrupt(r_, key, db_index_);
       case LoadResult::kUnsupported:
         return base::Status::Unsupported(
             "RDB holds a value this server cannot load at offset " +
             std::to_string(r_.error_offset()) + ": " + r_.error() + " (key '" + Printable(key) +
-            "' in db " + std::to_string(db_->index()) + ")");
+            "' in db " + std::to_string(db_index_) + ")");
       case LoadResult::kEmpty:
         if (stats_->empty_keys.size() < kEmptyKeysLogged) stats_->empty_keys.push_back(key);
         ++stats_->empty_keys_skipped;
         return base::Status::Ok();
       case LoadResult::kOk:
         break;
+    }
+    if (opts_.check_only) {
+      ++stats_->keys_loaded;  // read and checked; dropped with `value`
+      return base::Status::Ok();
     }
     if (opts_.drop_expired && attrs_.expire_ms != -1 && attrs_.expire_ms < opts_.now_ms) {
       ++stats_->keys_expired;  // the value is freed with `value`
@@ -201,7 +223,7 @@ class DatasetLoader {
     if (keyspace::Entry old = db_->table().Find(key)) {
       if (!opts_.replace_existing) {
         r_.FailAt(at, "duplicate key");
-        return Corrupt(r_, key, db_->index());
+        return Corrupt(r_, key, db_index_);
       }
       db_->Erase(old);
     }
@@ -220,8 +242,11 @@ class DatasetLoader {
     for (int i = 0; i < 8; ++i) {
       stored |= static_cast<uint64_t>(static_cast<uint8_t>(trailer[i])) << (8 * i);
     }
-    if (!opts_.verify_checksum || stored == 0) return base::Status::Ok();
-    const uint64_t computed = base::Crc64(0, data_.data(), end);
+    const bool check = opts_.verify_checksum && stored != 0;
+    const uint64_t computed = check ? base::Crc64(0, data_.data(), end) : stored;
+    if (opts_.observer != nullptr) {
+      opts_.observer->OnChecksum(r_.offset(), stored, stored == computed);
+    }
     if (stored == computed) return base::Status::Ok();
     char msg[128];
     std::snprintf(msg, sizeof(msg),
@@ -239,6 +264,7 @@ class DatasetLoader {
   const RdbLoadOptions& opts_;
   RdbLoadStats* stats_;
   KeyAttributes attrs_;
+  int64_t db_index_ = 0;  // the database SELECTDB named last (in messages)
 };
 
 }  // namespace

@@ -60,6 +60,34 @@ inline constexpr size_t kDumpTrailerSize = 10;
 // is wrong or the payload is shorter than the trailer.
 bool VerifyDumpPayload(std::string_view payload, bool skip_checksum);
 
+// Follows a load of a data set as it reads the file (osprey-check-rdb
+// reports from it). Offsets are file offsets; every call has a default that
+// does nothing.
+class RdbLoadObserver {
+ public:
+  virtual ~RdbLoadObserver() = default;
+  // The opcode or value type byte at `offset` was read.
+  virtual void OnType(size_t offset, uint8_t type) { (void)offset, (void)type; }
+  // An AUX field was read; `end` is the offset just past it.
+  virtual void OnAux(size_t end, std::string_view name, std::string_view value) {
+    (void)end, (void)name, (void)value;
+  }
+  // A SELECTDB opcode was read; `end` is the offset just past it.
+  virtual void OnSelectDb(size_t end, uint64_t db) { (void)end, (void)db; }
+  // The name of the key whose value is read next.
+  virtual void OnKey(std::string_view key) { (void)key; }
+  // That key's value was read whole (`expire_ms` -1: it has no time).
+  virtual void OnValue(int64_t expire_ms) { (void)expire_ms; }
+  // The checksum trailer was read; `end` is the offset just past it.
+  // `stored` 0 means the writer computed none; `matches` is false only
+  // when the checksum was compared and differs.
+  virtual void OnChecksum(size_t end, uint64_t stored, bool matches) {
+    (void)end, (void)stored, (void)matches;
+  }
+  // The read that failed, just before the load returns its error.
+  virtual void OnReadError(size_t offset, std::string_view what) { (void)offset, (void)what; }
+};
+
 // How a data set is loaded.
 struct RdbLoadOptions {
   bool verify_checksum = true;  // rdbchecksum, unless DEBUG turned checks off
@@ -72,6 +100,12 @@ struct RdbLoadOptions {
   // A key already in the database is replaced (DEBUG RELOAD MERGE) instead
   // of failing the load as a duplicate.
   bool replace_existing = false;
+  // Every value is read and checked, then dropped: nothing is stored, any
+  // database number is accepted and duplicates are not looked for (a file
+  // check that needs no more memory than its largest value).
+  bool check_only = false;
+  // Told what the file holds as it is read; may be null. Not owned.
+  RdbLoadObserver* observer = nullptr;
 };
 
 struct RdbLoadStats {

@@ -107,5 +107,33 @@ TEST(AofFormatTest, HugeCountsOnShortDataAreTornNotAllocated) {
   EXPECT_EQ(q.Next(&args), AofParse::kTruncated);
 }
 
+TEST(AofFormatTest, CountsProtocolLinesAsRedisCheckAofDoes) {
+  const std::string set = Encode({"SET", "key", "a\r\nb"});
+  const std::string data = set + "#TS:1\r\n" + set.substr(0, set.size() - 4);
+  AofParser p(data);
+  std::vector<std::string_view> args;
+  ASSERT_EQ(p.Next(&args), AofParse::kCommand);
+  EXPECT_EQ(p.lines(), 7u);  // count, then length and payload per argument
+  // Annotations are no lines; a torn command's whole lines are.
+  ASSERT_EQ(p.Next(&args), AofParse::kTruncated);
+  EXPECT_EQ(p.lines(), 13u);
+}
+
+TEST(AofFormatTest, ReportsAnnotationsWhenAsked) {
+  const std::string data = "#TS:5\r\n" + Encode({"PING"}) + "#x\n#last";
+  AofParser p(data);
+  p.set_report_annotations(true);
+  std::vector<std::string_view> args;
+  ASSERT_EQ(p.Next(&args), AofParse::kAnnotation);
+  EXPECT_EQ(args, (std::vector<std::string_view>{"#TS:5\r\n"}));
+  EXPECT_EQ(p.command_offset(), 0u);
+  ASSERT_EQ(p.Next(&args), AofParse::kCommand);
+  ASSERT_EQ(p.Next(&args), AofParse::kAnnotation);
+  EXPECT_EQ(args, (std::vector<std::string_view>{"#x\n"}));
+  // A last annotation without its line end is torn, as before.
+  EXPECT_EQ(p.Next(&args), AofParse::kTruncated);
+  EXPECT_EQ(p.command_offset(), data.size() - 5);
+}
+
 }  // namespace
 }  // namespace osprey::persistence

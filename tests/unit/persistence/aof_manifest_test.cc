@@ -68,6 +68,8 @@ TEST(AofManifestTest, RefusesDamagedManifests) {
       {"file a seq 1 type b\n\nfile b seq 1 type i\n", "Invalid AOF manifest file format"},
       {"file a seq 1 type b", "The AOF manifest file contains too long line"},
       {"# only a comment\n", "Found an empty AOF manifest"},
+      {"file ../a seq 1 type b\n", "File can't be a path, just a filename"},
+      {"file \"a\\\\b\" seq 1 type b\n", "File can't be a path, just a filename"},
   };
   for (const Case& c : cases) {
     auto m = AofManifest::Parse(c.text);
