@@ -1,8 +1,8 @@
-// BGREWRITEAOF. The rewrite runs to completion before the reply (see
-// aof_service.h), so the reply Redis gives when its rewrite has started
-// is also true here; a rewrite asked for inside EXEC runs the same way.
+// BGREWRITEAOF: starts a background rewrite (see aof_service.h), or
+// schedules one when a BGSAVE runs or inside EXEC, as Redis does.
 #include "commands/command_context.h"
 #include "server/aof_service.h"
+#include "server/background_save.h"
 #include "server/server.h"
 #include "server/server_context.h"
 
@@ -10,7 +10,17 @@ namespace osprey::server {
 
 void BgRewriteAofCommand(commands::CommandContext& ctx) {
   Server& server = ServerCommandContext::From(ctx).server();
-  if (!server.aof().Rewrite().ok()) {
+  AofService& aof = server.aof();
+  if (aof.rewrite_in_progress()) {
+    ctx.reply().Error("ERR Background append only file rewriting already in progress");
+    return;
+  }
+  if (server.background_save().running() || ctx.in_multi()) {
+    aof.ScheduleRewrite();
+    ctx.reply().SimpleString("Background append only file rewriting scheduled");
+    return;
+  }
+  if (!aof.StartRewrite().ok()) {
     ctx.reply().Error(
         "ERR Can't execute an AOF background rewriting. Please check the server logs for more "
         "information.");

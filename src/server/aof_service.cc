@@ -17,11 +17,13 @@
 #include "persistence/rdb_io.h"
 #include "persistence/rdb_loader.h"
 #include "persistence/rdb_writer.h"
+#include "persistence/snapshot_writers.h"
 #include "server/client.h"
 #include "server/config_registry.h"
 #include "server/dispatcher.h"
 #include "server/server.h"
 #include "server/server_config.h"
+#include "server/snapshot.h"
 #include "server/version.h"
 
 namespace osprey::server {
@@ -335,7 +337,7 @@ base::Status AofService::LoadAndOpenAtStartup() {
         persistence::AofBaseFileName(server_->config().appendfilename, ++manifest_.base_seq,
                                      server_->config().aof_use_rdb_preamble),
         manifest_.base_seq, 'b'};
-    OSPREY_RETURN_IF_ERROR(WriteBase(PathOf(manifest_.base->name)));
+    OSPREY_RETURN_IF_ERROR(WriteBaseNow(PathOf(manifest_.base->name)));
     log.Log(base::LogLevel::kNotice, "Creating AOF base file %s on server start",
             manifest_.base->name.c_str());
   }
@@ -365,59 +367,40 @@ base::Status AofService::LoadAndOpenAtStartup() {
 
 // ---------------------------------------------------------------- files
 
-// The base in AOF format (aof-use-rdb-preamble no): per database a SELECT,
-// then one RESTORE per key with its DUMP payload and absolute expire time,
-// which loads the same here and in Redis 7.0.
-std::string AofService::BaseAsCommands() const {
-  std::string out;
-  const keyspace::Keyspace& ks = server_->keyspace();
-  const bool compress = server_->config().rdbcompression;
-  for (int i = 0; i < ks.db_count(); ++i) {
-    const keyspace::Db& db = ks.db(i);
-    if (db.size() == 0) continue;
-    const std::string idx = std::to_string(i);
-    const std::string_view select[] = {"SELECT", idx};
-    persistence::AppendAofCommand(out, select);
-    db.table().ForEach([&](keyspace::Entry e) {
-      const std::string payload = persistence::CreateDumpPayload(e, compress);
-      const std::string ttl = std::to_string(e.has_expire() ? e.expire_ms() : 0);
-      if (e.has_expire()) {
-        const std::string_view restore[] = {"RESTORE", e.key(), ttl, payload, "ABSTTL"};
-        persistence::AppendAofCommand(out, restore);
-      } else {
-        const std::string_view restore[] = {"RESTORE", e.key(), ttl, payload};
-        persistence::AppendAofCommand(out, restore);
-      }
-    });
-  }
-  return out;
+// Writes the data set as it is now into `path` as a base (RDB image, or
+// commands with aof-use-rdb-preamble no) through `temp`, on the background
+// save's machinery; `done` hears how it went.
+base::Status AofService::StartBaseWrite(const std::string& path, const std::string& temp,
+                                        BackgroundSave::DoneFn done) {
+  const ServerConfig& cfg = server_->config();
+  const bool rdb = cfg.aof_use_rdb_preamble;
+  const persistence::RdbSaveOptions opts = SnapshotSaveOptions(*server_, /*aof_base=*/true);
+  const int version = persistence::DatasetRdbVersion(server_->keyspace());
+  const bool compress = cfg.rdbcompression;
+  return server_->background_save().Start(
+      BackgroundSave::Kind::kAofRewrite, path, temp,
+      [&](persistence::RdbSink* sink) -> std::unique_ptr<persistence::SnapshotWriter> {
+        if (rdb) return std::make_unique<persistence::RdbSnapshotWriter>(sink, opts, version);
+        return std::make_unique<persistence::AofSnapshotWriter>(sink, compress);
+      },
+      std::move(done));
 }
 
-base::Status AofService::WriteBase(const std::string& path) {
-  if (!server_->config().aof_use_rdb_preamble) {
-    const std::string image = BaseAsCommands();
-    OSPREY_RETURN_IF_ERROR(WriteFileAtomically(path, image));
-    base_size_ = image.size();
+base::Status AofService::WriteBaseNow(const std::string& path) {
+  base::Status result = base::Status::Internal("the base write did not end");
+  OSPREY_RETURN_IF_ERROR(StartBaseWrite(path, PathOf(RewriteTempName()),
+                                        [&result](const base::Status& st) { result = st; }));
+  server_->background_save().FinishNow();
+  if (result.ok()) {
+    struct stat st;
+    base_size_ = stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
     incr_size_ = 0;
-    return base::Status::Ok();
   }
-  const int64_t now_ms = server_->clock().NowMillis();
-  persistence::RdbSaveOptions opts;
-  opts.compress = server_->config().rdbcompression;
-  opts.checksum = server_->config().rdbchecksum;
-  opts.now_ms = now_ms;
-  opts.aux = {{"redis-ver", kRedisCompatVersion},
-              {"redis-bits", "64"},
-              {"ctime", std::to_string(now_ms / 1000)},
-              {"used-mem", std::to_string(base::UsedMemory())},
-              {"aof-base", "1"}};
-  std::string image;
-  persistence::StringSink sink(&image);
-  persistence::WriteDataset(sink, server_->keyspace(), opts);
-  OSPREY_RETURN_IF_ERROR(WriteFileAtomically(path, image));
-  base_size_ = image.size();
-  incr_size_ = 0;
-  return base::Status::Ok();
+  return result;
+}
+
+std::string AofService::RewriteTempName() const {
+  return "temp-rewriteaof-bg-" + std::to_string(static_cast<int>(getpid())) + ".aof";
 }
 
 base::Status AofService::PersistManifest() {
@@ -466,77 +449,189 @@ base::Status AofService::Enable() {
     auto parsed = persistence::AofManifest::Parse(text);
     if (parsed.ok()) manifest_ = std::move(parsed).value();
   }
-  server_->propagation().AddSink(this);
+  if (server_->background_save().running()) {
+    // A BGSAVE runs: the rewrite that turns the AOF on waits for it.
+    if (server_->background_save().kind() == BackgroundSave::Kind::kAofRewrite) {
+      server_->background_save().Abort();
+      AbandonRewrite();
+    } else {
+      rewrite_scheduled_ = true;
+      enable_pending_ = true;
+      return base::Status::Ok();
+    }
+  }
   enabling_ = true;
-  base::Status st = Rewrite();
-  enabling_ = false;
+  base::Status st = StartRewrite();
   if (!st.ok()) {
-    server_->propagation().RemoveSink(this);
-    CloseFd();
+    enabling_ = false;
     return st;
   }
-  StartSyncThread();
-  server_->logger().Log(base::LogLevel::kNotice, "AOF enabled");
   return st;
 }
 
 void AofService::Disable() {
+  if (server_->background_save().running() &&
+      server_->background_save().kind() == BackgroundSave::Kind::kAofRewrite) {
+    server_->logger().Log(base::LogLevel::kNotice, "Killing running AOF rewrite");
+    server_->background_save().Abort();
+    AbandonRewrite();
+  }
+  rewrite_scheduled_ = false;
+  enable_pending_ = false;
   FlushAndSync();
   StopSyncThread();
   CloseFd();
   server_->propagation().RemoveSink(this);
   buf_.clear();
+  enabling_ = false;
   server_->logger().Log(base::LogLevel::kNotice, "AOF disabled");
 }
 
-base::Status AofService::Rewrite() {
+bool AofService::rewrite_in_progress() const {
+  return server_->background_save().running() &&
+         server_->background_save().kind() == BackgroundSave::Kind::kAofRewrite;
+}
+
+base::Status AofService::StartRewrite() {
+  BackgroundSave& bg = server_->background_save();
+  if (bg.running()) {
+    return base::Status::Internal(bg.kind() == BackgroundSave::Kind::kAofRewrite
+                                      ? "Background append only file rewriting already in progress"
+                                      : "a background save is running");
+  }
+  rewrite_scheduled_ = false;
   BeforeSleep();  // what is buffered belongs to the current incremental file
-  const std::string& base_name = server_->config().appendfilename;
-  persistence::AofManifest next = manifest_;
-  if (next.base) {
-    next.base->type = 'h';
-    next.history.push_back(*next.base);
-  }
-  for (auto f : next.incrs) {
-    f.type = 'h';
-    next.history.push_back(f);
-  }
-  next.incrs.clear();
-  next.base = AofFileInfo{persistence::AofBaseFileName(base_name, ++next.base_seq,
-                                                      server_->config().aof_use_rdb_preamble),
-                          next.base_seq, 'b'};
-  // With the AOF off, the rewrite leaves a base alone (as Redis 7.0 does).
-  const bool appending = on() || enabling_;
-  if (appending) {
-    next.incrs.push_back(AofFileInfo{persistence::AofIncrFileName(base_name, ++next.incr_seq),
-                                     next.incr_seq, 'i'});
-  }
   if (mkdir(DirPath().c_str(), 0755) != 0 && errno != EEXIST) {
     return base::Status::IoError("Can't open or create append-only dir " + DirPath());
   }
-  base::Status st = WriteBase(PathOf(next.base->name));
-  if (st.ok() && appending) st = OpenIncr(next.incrs.back().name);
+  const std::string& base_name = server_->config().appendfilename;
+  // Writes from now on go to a new incremental file, which follows the new
+  // base. Turning the AOF on, it is a temporary file the manifest learns
+  // of only with the base (until then the old files tell the truth);
+  // otherwise the manifest names it at once, after the old ones, so a
+  // crash before the base is done loses nothing.
+  rewrite_incr_from_ = manifest_.incrs.size();  // by default none is kept
+  if (enabling_) {
+    temp_incr_ = "temp-" + base_name + ".incr";
+    OSPREY_RETURN_IF_ERROR(OpenIncr(temp_incr_));
+    server_->propagation().AddSink(this);
+    StartSyncThread();
+  } else if (on()) {
+    persistence::AofManifest next = manifest_;
+    next.incrs.push_back(
+        AofFileInfo{persistence::AofIncrFileName(base_name, ++next.incr_seq), next.incr_seq, 'i'});
+    OSPREY_RETURN_IF_ERROR(OpenIncr(next.incrs.back().name));
+    std::swap(manifest_, next);
+    base::Status st = PersistManifest();
+    if (!st.ok()) {
+      std::swap(manifest_, next);
+      return st;
+    }
+    rewrite_incr_from_ = manifest_.incrs.size() - 1;
+  }
+  incr_since_rewrite_ = 0;
+  const int64_t seq = manifest_.base_seq + 1;
+  const std::string name =
+      persistence::AofBaseFileName(base_name, seq, server_->config().aof_use_rdb_preamble);
+  rewrite_start_ms_ = server_->clock().NowMillis();
+  base::Status st = StartBaseWrite(PathOf(name), PathOf(RewriteTempName()),
+                                   [this, name, seq](const base::Status& result) {
+                                     FinishRewrite(result, name, seq);
+                                   });
+  if (!st.ok()) {
+    AbandonRewrite();
+    last_rewrite_ok_ = false;
+    return st;
+  }
+  server_->logger().Log(base::LogLevel::kNotice, "Background append only file rewriting started");
+  return st;
+}
+
+void AofService::FinishRewrite(const base::Status& result, const std::string& name,
+                               int64_t seq) {
+  base::Logger& log = server_->logger();
+  last_rewrite_sec_ = (server_->clock().NowMillis() - rewrite_start_ms_) / 1000;
+  base::Status st = result;
+  persistence::AofManifest next = manifest_;
+  if (st.ok()) {
+    if (next.base) {
+      next.base->type = 'h';
+      next.history.push_back(*next.base);
+    }
+    next.base = AofFileInfo{name, seq, 'b'};
+    next.base_seq = seq;
+    std::vector<AofFileInfo> kept;
+    for (size_t i = 0; i < next.incrs.size(); ++i) {
+      if (i < rewrite_incr_from_ || enabling_) {
+        AofFileInfo old = next.incrs[i];
+        old.type = 'h';
+        next.history.push_back(old);
+      } else {
+        kept.push_back(next.incrs[i]);
+      }
+    }
+    next.incrs = std::move(kept);
+    if (enabling_) {
+      // The temporary incremental file becomes the first one of the new base.
+      const std::string incr =
+          persistence::AofIncrFileName(server_->config().appendfilename, ++next.incr_seq);
+      if (rename(PathOf(temp_incr_).c_str(), PathOf(incr).c_str()) != 0) {
+        st = base::Status::IoError("Error renaming the temporary incremental AOF file: " +
+                                   std::string(std::strerror(errno)));
+      } else {
+        next.incrs.push_back(AofFileInfo{incr, next.incr_seq, 'i'});
+      }
+    }
+  }
   if (st.ok()) {
     std::swap(manifest_, next);
     st = PersistManifest();
     if (!st.ok()) std::swap(manifest_, next);
   }
-  base::Logger& log = server_->logger();
   last_rewrite_ok_ = st.ok();
   if (!st.ok()) {
-    log.Log(base::LogLevel::kWarning, "AOF rewrite failed: %s", std::string(st.message()).c_str());
-    return st;
+    log.Log(base::LogLevel::kWarning, "Background AOF rewrite failed: %s",
+            std::string(st.message()).c_str());
+    if (!enabling_) unlink(PathOf(name).c_str());
+    AbandonRewrite();
+    return;
   }
+  struct stat sb;
+  base_size_ = stat(PathOf(name).c_str(), &sb) == 0 ? static_cast<uint64_t>(sb.st_size) : 0;
+  incr_size_ = incr_since_rewrite_;
   ++rewrites_;
-  last_rewrite_sec_ = 0;
   // The old files are history now: deleted unless aof-disable-auto-gc.
   if (!server_->config().aof_disable_auto_gc) {
     for (const auto& f : manifest_.history) unlink(PathOf(f.name).c_str());
     manifest_.history.clear();
     (void)PersistManifest();
   }
+  if (enabling_) {
+    enabling_ = false;
+    temp_incr_.clear();
+    log.Log(base::LogLevel::kNotice, "AOF enabled");
+  }
+  log.Log(base::LogLevel::kNotice, "Background AOF rewrite terminated with success");
   log.Log(base::LogLevel::kNotice, "Background AOF rewrite finished successfully");
-  return st;
+}
+
+void AofService::AbandonRewrite() {
+  unlink(PathOf(RewriteTempName()).c_str());
+  if (!enabling_) return;
+  // Turning the AOF on failed: it stays off, the old files stand.
+  StopSyncThread();
+  CloseFd();
+  server_->propagation().RemoveSink(this);
+  buf_.clear();
+  unlink(PathOf(temp_incr_).c_str());
+  temp_incr_.clear();
+  enabling_ = false;
+}
+
+base::Status AofService::Rewrite() {
+  OSPREY_RETURN_IF_ERROR(StartRewrite());
+  server_->background_save().FinishNow();
+  return last_rewrite_ok_ ? base::Status::Ok() : base::Status::IoError("AOF rewrite failed");
 }
 
 base::Status AofService::Reload() {
@@ -547,6 +642,17 @@ base::Status AofService::Reload() {
 
 void AofService::MaybeAutoRewrite() {
   const ServerConfig& cfg = server_->config();
+  if (server_->background_save().running()) return;
+  if (rewrite_scheduled_) {
+    if (enable_pending_) {
+      enable_pending_ = false;
+      rewrite_scheduled_ = false;
+      (void)Enable();
+    } else {
+      (void)StartRewrite();
+    }
+    return;
+  }
   if (!on() || cfg.auto_aof_rewrite_percentage <= 0) return;
   const uint64_t total = base_size_ + incr_size_;
   if (total < static_cast<uint64_t>(cfg.auto_aof_rewrite_min_size)) return;
@@ -556,7 +662,7 @@ void AofService::MaybeAutoRewrite() {
   server_->logger().Log(base::LogLevel::kNotice,
                         "Starting automatic rewriting of AOF on %llu%% growth",
                         static_cast<unsigned long long>(growth));
-  (void)Rewrite();
+  (void)StartRewrite();
 }
 
 void AofService::Write(int db, std::span<const std::string> args) {
@@ -595,6 +701,7 @@ void AofService::BeforeSleep() {
   }
   last_write_ok_ = true;
   incr_size_ += buf_.size();
+  incr_since_rewrite_ += buf_.size();
   buf_.clear();
   switch (server_->config().appendfsync) {
     case AppendFsync::kAlways:
@@ -654,9 +761,14 @@ void AofService::SyncLoop() {
 void AofService::AppendInfo(std::string* out) const {
   out->append("aof_enabled:");
   out->append(on() ? "1" : "0");
-  out->append("\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n");
-  out->append("aof_last_rewrite_time_sec:" + std::to_string(last_rewrite_sec_) + "\r\n");
-  out->append("aof_current_rewrite_time_sec:-1\r\n");
+  const bool running = rewrite_in_progress();
+  out->append(std::string("\r\naof_rewrite_in_progress:") + (running ? "1" : "0"));
+  out->append(std::string("\r\naof_rewrite_scheduled:") + (rewrite_scheduled_ ? "1" : "0"));
+  out->append("\r\naof_last_rewrite_time_sec:" + std::to_string(last_rewrite_sec_) + "\r\n");
+  out->append("aof_current_rewrite_time_sec:" +
+              std::to_string(running ? (server_->clock().NowMillis() - rewrite_start_ms_) / 1000
+                                     : -1) +
+              "\r\n");
   out->append(std::string("aof_last_bgrewrite_status:") + (last_rewrite_ok_ ? "ok" : "err") +
               "\r\n");
   out->append("aof_rewrites:" + std::to_string(rewrites_) + "\r\n");
@@ -669,7 +781,7 @@ void AofService::AppendSizeInfo(std::string* out) const {
   if (!on()) return;
   out->append("aof_current_size:" + std::to_string(base_size_ + incr_size_) + "\r\n");
   out->append("aof_base_size:" + std::to_string(base_size_) + "\r\n");
-  out->append("aof_pending_rewrite:0\r\n");
+  out->append(std::string("aof_pending_rewrite:") + (rewrite_scheduled_ ? "1" : "0") + "\r\n");
   out->append("aof_buffer_length:" + std::to_string(buf_.size()) + "\r\n");
   out->append("aof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n");
 }

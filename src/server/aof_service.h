@@ -2,10 +2,11 @@
 // see persistence/aof_manifest.h and docs/formats/aof.md): loading it at
 // start-up, appending the propagation stream to the current incremental
 // file (flushed before replies leave, fsynced per appendfsync), turning it
-// on and off at runtime, and rewriting it (BGREWRITEAOF). The rewrite is
-// synchronous for now: a new base holding the whole data set (RDB format),
-// a fresh incremental file, then the manifest switches to them. The base
-// is an RDB image, or with aof-use-rdb-preamble no an AOF of RESTOREs.
+// on and off at runtime, and rewriting it (BGREWRITEAOF) in the background
+// without fork: a fresh incremental file takes the writes while a
+// snapshot of the data set becomes the new base, then the manifest
+// switches to them. The base is an RDB image, or with
+// aof-use-rdb-preamble no an AOF of commands.
 #pragma once
 
 #include <condition_variable>
@@ -17,6 +18,7 @@
 
 #include "base/status.h"
 #include "persistence/aof_manifest.h"
+#include "server/background_save.h"
 #include "server/propagation.h"
 
 namespace osprey::server {
@@ -55,7 +57,17 @@ class AofService final : public EffectSink {
   // CONFIG SET appendonly yes/no.
   base::Status Enable();
   void Disable();
-  // Writes a new base with the data set and starts a new incremental file.
+  // BGREWRITEAOF: starts writing a new base with the data set as it is now
+  // (in the background, see background_save.h); writes from now on go to a
+  // new incremental file; when the base is done the manifest switches to
+  // them and the old files are deleted. Fails while a background job runs.
+  base::Status StartRewrite();
+  bool rewrite_in_progress() const;
+  // A rewrite waits for the running BGSAVE (BGREWRITEAOF replies
+  // "scheduled"); the cron starts it.
+  bool rewrite_scheduled() const { return rewrite_scheduled_; }
+  void ScheduleRewrite() { rewrite_scheduled_ = true; }
+  // StartRewrite, then completes it at once (start-up, tests).
   base::Status Rewrite();
 
   // --- EffectSink ---
@@ -77,8 +89,13 @@ class AofService final : public EffectSink {
   base::Status LoadFile(const persistence::AofFileInfo& f, bool last);
   base::Status ReplayCommands(std::string_view name, std::string_view data, bool last,
                               size_t* valid_up_to, bool* truncated);
-  base::Status WriteBase(const std::string& path);
-  std::string BaseAsCommands() const;
+  base::Status StartBaseWrite(const std::string& path, const std::string& temp,
+                              BackgroundSave::DoneFn done);
+  base::Status WriteBaseNow(const std::string& path);
+  std::string RewriteTempName() const;
+  void FinishRewrite(const base::Status& result, const std::string& name, int64_t seq);
+  // Cleans up after a rewrite that failed or was stopped.
+  void AbandonRewrite();
   base::Status PersistManifest();
   base::Status OpenIncr(const std::string& name);
   void CloseFd();
@@ -101,7 +118,14 @@ class AofService final : public EffectSink {
   uint64_t rewrites_ = 0;
   int64_t last_rewrite_sec_ = -1;
   bool loading_ = false;
+  // Turning the AOF on: its first rewrite runs, writes go to temp_incr_.
   bool enabling_ = false;
+  std::string temp_incr_;
+  bool rewrite_scheduled_ = false;
+  bool enable_pending_ = false;  // the scheduled rewrite turns the AOF on
+  size_t rewrite_incr_from_ = 0;  // incrs from this index follow the new base
+  uint64_t incr_since_rewrite_ = 0;
+  int64_t rewrite_start_ms_ = 0;
   int flush_sleep_us_ = 0;  // Enable's rewrite opens the first file
 
   // appendfsync everysec: a helper thread fsyncs the file once a second

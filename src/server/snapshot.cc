@@ -31,6 +31,13 @@ persistence::RdbSaveOptions::AccessInfo AccessInfoFor(MaxmemoryPolicy p) {
   }
 }
 
+// The temporary files a save writes before renaming them into place: one
+// for SAVE, another for a BGSAVE (a SAVE may run while one does).
+std::string SaveTempPath() { return "temp-" + std::to_string(static_cast<int>(getpid())) + ".rdb"; }
+std::string BgsaveTempPath() {
+  return "temp-bgsave-" + std::to_string(static_cast<int>(getpid())) + ".rdb";
+}
+
 }  // namespace
 
 persistence::RdbSaveOptions SnapshotSaveOptions(Server& server, bool aof_base) {
@@ -51,21 +58,12 @@ persistence::RdbSaveOptions SnapshotSaveOptions(Server& server, bool aof_base) {
   return opts;
 }
 
-std::string SnapshotTempPath(const Server& server) {
-  (void)server;
-  return "temp-" + std::to_string(static_cast<int>(getpid())) + ".rdb";
-}
-
 base::Status SaveSnapshot(Server& server) {
   const ServerConfig& cfg = server.config();
-  if (server.background_save().running() &&
-      server.background_save().kind() == BackgroundSave::Kind::kRdb) {
-    return base::Status::Internal("Background save already in progress");
-  }
   const persistence::RdbSaveOptions opts = SnapshotSaveOptions(server, /*aof_base=*/false);
   const int64_t now_ms = opts.now_ms;
   base::Status st =
-      persistence::SaveRdbFile(cfg.dbfilename, SnapshotTempPath(server), server.keyspace(), opts);
+      persistence::SaveRdbFile(cfg.dbfilename, SaveTempPath(), server.keyspace(), opts);
   if (!st.ok()) {
     server.logger().Log(base::LogLevel::kWarning, "%s", std::string(st.message()).c_str());
     return st;
@@ -149,7 +147,8 @@ base::Status StartBackgroundSave(Server& server) {
   const int64_t start_ms = opts.now_ms;
   Server* srv = &server;
   base::Status st = bg.Start(
-      BackgroundSave::Kind::kRdb, server.config().dbfilename, SnapshotTempPath(server),
+      BackgroundSave::Kind::kRdb, server.config().dbfilename,
+      BgsaveTempPath(),
       [&opts, version](persistence::RdbSink* sink) {
         return std::make_unique<persistence::RdbSnapshotWriter>(sink, opts, version);
       },

@@ -19,9 +19,6 @@ class Server;
 // (aof-base 1 for the base of an AOF).
 persistence::RdbSaveOptions SnapshotSaveOptions(Server& server, bool aof_base);
 
-// The temporary file a save writes before renaming it into place.
-std::string SnapshotTempPath(const Server& server);
-
 // Writes the data set to the configured file (atomically, through a
 // temporary file) and, on success, resets the changes-since-last-save count
 // and the last save time, as Redis's rdbSave. Logs the outcome.

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "persistence/aof_manifest.h"
+#include "server/background_save.h"
 #include "server/server.h"
 #include "testing/command_harness.h"
 
@@ -40,6 +41,9 @@ class AofServiceTest : public ::testing::Test {
     return ReadFile("appendonlydir/" + m->incrs.back().name);
   }
 
+  // Completes a background rewrite the last command started.
+  void Settle() { h_.server().background_save().FinishNow(); }
+
   std::string name_;
   CommandHarness h_;
 };
@@ -47,6 +51,7 @@ class AofServiceTest : public ::testing::Test {
 TEST_F(AofServiceTest, ConfigSetAppendonlyCreatesBaseIncrAndManifest) {
   Run({"set", "before", "1"});
   EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
   EXPECT_TRUE(h_.server().aof().on());
   EXPECT_EQ(Manifest(), "file " + name_ + ".1.base.rdb seq 1 type b\nfile " + name_ +
                             ".1.incr.aof seq 1 type i\n");
@@ -60,8 +65,10 @@ TEST_F(AofServiceTest, ConfigSetAppendonlyCreatesBaseIncrAndManifest) {
 
 TEST_F(AofServiceTest, RewriteStartsNewFilesAndDropsOldOnes) {
   EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
   Run({"incr", "n"});
   EXPECT_EQ(Run({"bgrewriteaof"}), "Background append only file rewriting started");
+  Settle();
   EXPECT_EQ(Manifest(), "file " + name_ + ".2.base.rdb seq 2 type b\nfile " + name_ +
                             ".2.incr.aof seq 2 type i\n");
   EXPECT_TRUE(ReadFile("appendonlydir/" + name_ + ".1.incr.aof").empty());
@@ -73,6 +80,7 @@ TEST_F(AofServiceTest, RewriteStartsNewFilesAndDropsOldOnes) {
 
 TEST_F(AofServiceTest, DebugLoadAofReadsTheFilesBack) {
   EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
   Run({"set", "a", "1"});
   Run({"rpush", "l", "x", "y"});
   Run({"multi"});
@@ -94,6 +102,7 @@ TEST_F(AofServiceTest, DebugLoadAofReadsTheFilesBack) {
 TEST_F(AofServiceTest, TimestampAnnotationsWhenEnabled) {
   EXPECT_EQ(Run({"config", "set", "aof-timestamp-enabled", "yes"}), "OK");
   EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
   Run({"set", "k", "v"});
   h_.server().aof().BeforeSleep();
   const std::string ts = "#TS:" + std::to_string(h_.clock().NowMillis() / 1000) + "\r\n";
@@ -106,7 +115,9 @@ TEST_F(AofServiceTest, InfoPersistenceReportsTheAof) {
   std::string info = h_.Run({"info", "persistence"}).str;
   EXPECT_NE(info.find("aof_enabled:0\r\n"), std::string::npos);
   EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
   Run({"bgrewriteaof"});
+  Settle();
   info = h_.Run({"info", "persistence"}).str;
   EXPECT_NE(info.find("aof_enabled:1\r\n"), std::string::npos);
   EXPECT_NE(info.find("aof_rewrites:2\r\n"), std::string::npos);
@@ -119,6 +130,7 @@ TEST_F(AofServiceTest, BaseInAofFormatWithoutRdbPreamble) {
   Run({"rpush", "l", "a", "b"});
   Run({"pexpire", "l", "100000"});
   EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
   EXPECT_EQ(Manifest(), "file " + name_ + ".1.base.aof seq 1 type b\nfile " + name_ +
                             ".1.incr.aof seq 1 type i\n");
   const std::string base = ReadFile("appendonlydir/" + name_ + ".1.base.aof");
@@ -133,6 +145,7 @@ TEST_F(AofServiceTest, BaseInAofFormatWithoutRdbPreamble) {
 
 TEST_F(AofServiceTest, LoadingKeepsKeysWhoseTimePassedUntilTheEnd) {
   EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
   {
     std::ofstream out("appendonlydir/" + name_ + ".1.incr.aof", std::ios::app | std::ios::binary);
     out << "*3\r\n$5\r\nRPUSH\r\n$4\r\nlist\r\n$3\r\nfoo\r\n"
@@ -147,6 +160,56 @@ TEST_F(AofServiceTest, LoadingKeepsKeysWhoseTimePassedUntilTheEnd) {
 TEST_F(AofServiceTest, BgRewriteAofArity) {
   EXPECT_EQ(Run({"bgrewriteaof", "now"}),
             "ERR wrong number of arguments for 'bgrewriteaof' command");
+}
+
+TEST_F(AofServiceTest, WritesDuringABackgroundRewriteAreKept) {
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
+  for (int i = 0; i < 200; ++i) Run({"set", "k" + std::to_string(i), "old"});
+  EXPECT_EQ(Run({"bgrewriteaof"}), "Background append only file rewriting started");
+  EXPECT_TRUE(h_.server().aof().rewrite_in_progress());
+  EXPECT_EQ(Run({"bgrewriteaof"}), "ERR Background append only file rewriting already in progress");
+  EXPECT_EQ(Run({"bgsave"}),
+            "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+            "SCHEDULE in order to schedule a BGSAVE whenever possible.");
+  // The new incremental file is in the manifest before the base is done.
+  EXPECT_NE(Manifest().find(name_ + ".2.incr.aof seq 2 type i"), std::string::npos);
+  for (int i = 0; i < 200; i += 2) Run({"set", "k" + std::to_string(i), "new"});
+  Run({"del", "k1"});
+  h_.server().aof().BeforeSleep();
+  Settle();
+  EXPECT_FALSE(h_.server().aof().rewrite_in_progress());
+  EXPECT_EQ(Manifest(), "file " + name_ + ".2.base.rdb seq 2 type b\nfile " + name_ +
+                            ".2.incr.aof seq 2 type i\n");
+  EXPECT_EQ(Run({"debug", "loadaof"}), "OK");
+  EXPECT_EQ(Run({"dbsize"}), "199");
+  EXPECT_EQ(Run({"get", "k0"}), "new");
+  EXPECT_EQ(Run({"get", "k3"}), "old");
+}
+
+TEST_F(AofServiceTest, BgrewriteaofWaitsForARunningBgsave) {
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
+  Run({"set", "a", "1"});
+  EXPECT_EQ(Run({"bgsave"}), "Background saving started");
+  EXPECT_EQ(Run({"bgrewriteaof"}), "Background append only file rewriting scheduled");
+  EXPECT_TRUE(h_.server().aof().rewrite_scheduled());
+  Settle();  // the BGSAVE ends
+  h_.server().RunCron();
+  EXPECT_TRUE(h_.server().aof().rewrite_in_progress());
+  Settle();
+  EXPECT_FALSE(h_.server().aof().rewrite_scheduled());
+  EXPECT_NE(Manifest().find(".2.base.rdb"), std::string::npos);
+}
+
+TEST_F(AofServiceTest, TurningTheAofOffStopsARewrite) {
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
+  Run({"set", "a", "1"});
+  EXPECT_EQ(Run({"bgrewriteaof"}), "Background append only file rewriting started");
+  EXPECT_EQ(Run({"config", "set", "appendonly", "no"}), "OK");
+  EXPECT_FALSE(h_.server().aof().rewrite_in_progress());
+  EXPECT_FALSE(h_.server().background_save().running());
 }
 
 }  // namespace
