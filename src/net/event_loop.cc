@@ -91,6 +91,16 @@ void EventLoop::RunDueTimers() {
   }
 }
 
+void EventLoop::PollOnce() {
+  const int n = epoll_wait(epfd_, events_.data(), static_cast<int>(events_.size()), 0);
+  for (int i = 0; i < n; ++i) {
+    auto* h = static_cast<IoHandler*>(events_[i].data.ptr);
+    const uint32_t e = events_[i].events;
+    if (e & (EPOLLIN | EPOLLERR | EPOLLHUP)) h->OnReadable();
+    if (e & EPOLLOUT) h->OnWritable();
+  }
+}
+
 void EventLoop::Run() {
   stop_ = false;
   while (!stop_) {

@@ -50,6 +50,10 @@ class EventLoop {
   // Runs until Stop(). Each iteration: before-sleep hook, wait, after-sleep
   // hook, ready handlers, due timers.
   void Run();
+  // One look at the file descriptors without waiting: ready handlers run,
+  // timers and hooks do not (serving clients in the middle of a long job,
+  // such as loading the data set at start-up).
+  void PollOnce();
   void Stop() { stop_ = true; }
   // Makes the next wait return at once (work became ready outside of I/O).
   void WakeNow() { wake_now_ = true; }

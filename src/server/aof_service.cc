@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -253,6 +254,7 @@ base::Status AofService::ReplayCommands(std::string_view name, std::string_view 
   ks.set_expire_policy(keyspace::ExpirePolicy::kKeep);
   server_->dispatcher().set_loading(true);
   persistence::AofParser parser(data);
+  next_progress_ = 0;  // offsets are per file
   std::vector<std::string_view> args;
   size_t before_multi = 0;
   base::Status st = base::Status::Ok();
@@ -274,6 +276,7 @@ base::Status AofService::ReplayCommands(std::string_view name, std::string_view 
                                     " at offset " + std::to_string(parser.error_offset()));
       break;
     }
+    if (startup_load_) LoadProgress(parser.command_offset());
     const commands::CommandDef* cmd = server_->command_table().Lookup(args);
     if (cmd == nullptr) {
       log.Log(base::LogLevel::kWarning, "Unknown command '%s' reading the append only file %s",
@@ -323,9 +326,28 @@ base::Status AofService::ReplayCommands(std::string_view name, std::string_view 
                                   " at offset " + std::to_string(*valid_up_to));
 }
 
+// The start-up load serves clients (-LOADING) every
+// loading-process-events-interval-bytes, and key-load-delay (a test knob)
+// slows each command.
+void AofService::LoadProgress(size_t offset) {
+  const int delay = server_->config().key_load_delay;
+  if (delay > 0) usleep(static_cast<useconds_t>(delay));
+  const auto interval = static_cast<size_t>(
+      std::max<int64_t>(1024, server_->config().loading_process_events_interval_bytes));
+  if (offset < next_progress_) return;
+  next_progress_ = offset + interval;
+  server_->LoadingProgress(offset);
+}
+
 base::Status AofService::LoadAndOpenAtStartup() {
   bool found = false;
-  OSPREY_RETURN_IF_ERROR(Load(&found));
+  startup_load_ = true;
+  next_progress_ = 0;
+  server_->StartLoading(0);
+  base::Status loaded = Load(&found);
+  server_->StopLoading();
+  startup_load_ = false;
+  OSPREY_RETURN_IF_ERROR(loaded);
   if (mkdir(DirPath().c_str(), 0755) != 0 && errno != EEXIST) {
     return base::Status::IoError("Can't open or create append-only dir " + DirPath() + ": " +
                                  std::strerror(errno));

@@ -87,6 +87,7 @@ class AofService final : public EffectSink {
   std::string PathOf(std::string_view name) const;
   base::Status UpgradeOldStyleFile();
   base::Status LoadFile(const persistence::AofFileInfo& f, bool last);
+  void LoadProgress(size_t offset);
   base::Status ReplayCommands(std::string_view name, std::string_view data, bool last,
                               size_t* valid_up_to, bool* truncated);
   base::Status StartBaseWrite(const std::string& path, const std::string& temp,
@@ -118,6 +119,8 @@ class AofService final : public EffectSink {
   uint64_t rewrites_ = 0;
   int64_t last_rewrite_sec_ = -1;
   bool loading_ = false;
+  bool startup_load_ = false;  // serve clients while loading (LoadProgress)
+  size_t next_progress_ = 0;
   // Turning the AOF on: its first rewrite runs, writes go to temp_incr_.
   bool enabling_ = false;
   std::string temp_incr_;

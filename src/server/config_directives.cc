@@ -447,10 +447,10 @@ std::vector<ConfigDef> BuildTable() {
       Bool<&C::stop_writes_on_bgsave_error>("stop-writes-on-bgsave-error"),
       Enum<&C::sanitize_dump_payload>("sanitize-dump-payload", kSanitizeDumpPayloadNames).Todo(),
       Int<&C::rdb_key_save_delay>("rdb-key-save-delay", kIntMin, kIntMax).Flags(kHidden),
-      Int<&C::key_load_delay>("key-load-delay", kIntMin, kIntMax).Flags(kHidden).Todo(),
+      Int<&C::key_load_delay>("key-load-delay", kIntMin, kIntMax).Flags(kHidden),
       Int<&C::loading_process_events_interval_bytes>("loading-process-events-interval-bytes",
                                                      1024, kIntMax)
-          .Flags(kHidden).Todo(),
+          .Flags(kHidden),
 
       // ---- append only file
       Bool<&C::appendonly>("appendonly").Flags(kDenyLoading),

@@ -123,6 +123,10 @@ void Dispatcher::ProcessRequest(Client& c, std::span<const std::string_view> arg
       return;
     }
   }
+  if (server_->serving_during_load() && !cmd->has(commands::kCmdLoading)) {
+    Reject(c, cmd, protocol::ErrorText(protocol::ErrorCode::kLoading));
+    return;
+  }
   if (c.has(kClientMulti) && !RunsInsideMulti(cmd)) {
     QueuedCommand q;
     q.cmd = cmd;

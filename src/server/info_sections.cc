@@ -262,9 +262,9 @@ void AppendPersistenceSection(Server& server, std::string* out) {
   // Copy-on-write and fork fields keep Redis's idle values: snapshots here
   // take no fork. The last save time of a server that never saved is its
   // start time.
+  const Server::LoadingState& loading = server.loading();
+  AppendFormat(out, "# Persistence\r\nloading:%d\r\n", loading.active ? 1 : 0);
   out->append(
-      "# Persistence\r\n"
-      "loading:0\r\n"
       "async_loading:0\r\n"
       "current_cow_peak:0\r\n"
       "current_cow_size:0\r\n"
@@ -298,6 +298,28 @@ void AppendPersistenceSection(Server& server, std::string* out) {
       "module_fork_in_progress:0\r\n"
       "module_fork_last_cow_size:0\r\n");
   server.aof().AppendSizeInfo(out);
+  if (loading.active) {
+    const double perc = loading.total_bytes == 0
+                            ? 0.0
+                            : 100.0 * static_cast<double>(loading.loaded_bytes) /
+                                  static_cast<double>(loading.total_bytes);
+    const int64_t elapsed_s = (server.clock().NowMillis() - loading.start_ms) / 1000;
+    const int64_t eta =
+        loading.loaded_bytes == 0
+            ? 1
+            : static_cast<int64_t>(static_cast<double>(elapsed_s) *
+                                   static_cast<double>(loading.total_bytes - loading.loaded_bytes) /
+                                   static_cast<double>(loading.loaded_bytes));
+    AppendFormat(out, "loading_start_time:%lld\r\n",
+                 static_cast<long long>(loading.start_ms / 1000));
+    AppendFormat(out, "loading_total_bytes:%llu\r\n",
+                 static_cast<unsigned long long>(loading.total_bytes));
+    out->append("loading_rdb_used_mem:0\r\n");
+    AppendFormat(out, "loading_loaded_bytes:%llu\r\n",
+                 static_cast<unsigned long long>(loading.loaded_bytes));
+    AppendFormat(out, "loading_loaded_perc:%.2f\r\n", perc);
+    AppendFormat(out, "loading_eta_seconds:%lld\r\n", static_cast<long long>(eta));
+  }
 }
 
 void AppendStatsSection(Server& server, std::string* out) {

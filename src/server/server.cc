@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "base/hash.h"
@@ -511,6 +512,31 @@ int Server::Run() {
   loop_.Run();
   Shutdown();
   return exit_code_;
+}
+
+void Server::StartLoading(uint64_t total_bytes) {
+  loading_ = LoadingState{true, clock_->NowMillis(), total_bytes, 0};
+}
+
+void Server::LoadingProgress(uint64_t loaded_bytes) {
+  loading_.loaded_bytes = loaded_bytes;
+  ProcessEventsWhileLoading();
+  if (shutdown_requested_) {
+    // SHUTDOWN during the load: exit now, as Redis does (nothing to save).
+    Shutdown();
+    std::exit(exit_code_);
+  }
+}
+
+void Server::ProcessEventsWhileLoading() {
+  if (!serving_) return;
+  UpdateCachedTime();
+  serving_during_load_ = true;
+  loop_.PollOnce();
+  HandlePendingReads();
+  serving_during_load_ = false;
+  HandlePendingWrites();
+  FreeClosedClients();
 }
 
 void Server::Shutdown() {

@@ -199,6 +199,26 @@ class Server final : public commands::EngineHooks,
   // used_memory_startup).
   uint64_t startup_memory() const { return startup_memory_; }
 
+  // --- loading the data set at start-up ---
+  // While loading, clients are served between pieces of the load, and
+  // commands not flagged LOADING get -LOADING (INFO persistence shows the
+  // progress).
+  struct LoadingState {
+    bool active = false;
+    int64_t start_ms = 0;
+    uint64_t total_bytes = 0;
+    uint64_t loaded_bytes = 0;
+  };
+  const LoadingState& loading() const { return loading_; }
+  void StartLoading(uint64_t total_bytes);
+  void LoadingProgress(uint64_t loaded_bytes);
+  void StopLoading() { loading_.active = false; }
+  // Accepts, reads and answers clients once, without waiting.
+  void ProcessEventsWhileLoading();
+  // True while ProcessEventsWhileLoading runs: the commands of clients
+  // then get -LOADING unless flagged LOADING (the load's own do not).
+  bool serving_during_load() const { return serving_during_load_; }
+
   // One cron tick (the event loop runs it hz times a second; tests call it).
   void RunCron() { Cron(); }
 
@@ -291,6 +311,8 @@ class Server final : public commands::EngineHooks,
 
   int64_t now_us_ = 0;
   int64_t cron_loops_ = 0;
+  LoadingState loading_;
+  bool serving_during_load_ = false;
   bool shutdown_requested_ = false;
   bool shutdown_asap_ = false;  // set by a signal, acted on by the cron
   bool shutdown_sigint_ = false;  // that signal was SIGINT (else SIGTERM)

@@ -91,6 +91,8 @@ void ShutdownCommand(CommandContext& ctx) {
     }
     return;
   }
+  // While the data set is still loading there is nothing whole to save.
+  if (server.loading().active) opts.flags = (opts.flags & ~kShutdownSave) | kShutdownNoSave;
   if (!PrepareToExit(server, opts.flags)) {
     ctx.reply().Error("ERR Errors trying to SHUTDOWN. Check logs.");
     return;

@@ -1,6 +1,10 @@
 #include "server/snapshot.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
 
 #include <string>
 
@@ -76,9 +80,52 @@ base::Status SaveSnapshot(Server& server) {
   return st;
 }
 
-base::Status LoadSnapshot(Server& server, bool replace_existing) {
+namespace {
+
+// The start-up load: clients are served every
+// loading-process-events-interval-bytes of the file (they get -LOADING
+// for most commands), and key-load-delay (a test knob) slows each key.
+class StartupLoadProgress final : public persistence::RdbLoadObserver {
+ public:
+  explicit StartupLoadProgress(Server* server)
+      : server_(server),
+        interval_(static_cast<size_t>(
+            std::max<int64_t>(1024, server->config().loading_process_events_interval_bytes))),
+        next_(interval_) {}
+
+  void OnType(size_t offset, uint8_t) override {
+    if (offset < next_) return;
+    next_ = offset + interval_;
+    server_->LoadingProgress(offset);
+  }
+  void OnValue(int64_t) override {
+    const int delay = server_->config().key_load_delay;
+    if (delay > 0) {
+      usleep(static_cast<useconds_t>(delay));
+    } else if (delay < 0) {
+      const timespec ts{0, static_cast<long>(-int64_t{delay})};
+      nanosleep(&ts, nullptr);
+    }
+  }
+
+ private:
+  Server* server_;
+  size_t interval_;
+  size_t next_;
+};
+
+base::Status LoadSnapshotFile(Server& server, bool replace_existing, bool at_startup) {
   const ServerConfig& cfg = server.config();
   persistence::RdbLoadOptions opts;
+  StartupLoadProgress progress(&server);
+  if (at_startup) {
+    struct stat st;
+    if (stat(cfg.dbfilename.c_str(), &st) != 0) {
+      return base::Status::NotFound(cfg.dbfilename + ": no such file");
+    }
+    opts.observer = &progress;
+    server.StartLoading(static_cast<uint64_t>(st.st_size));
+  }
   opts.verify_checksum = cfg.rdbchecksum && !server.debug.skip_checksum_validation;
   opts.now_ms = server.clock().NowMillis();
   opts.lfu = server.keyspace().lfu();
@@ -101,6 +148,7 @@ base::Status LoadSnapshot(Server& server, bool replace_existing) {
   for (const std::string& key : stats.empty_keys) {
     log.Log(base::LogLevel::kWarning, "RDB load skipping empty key: %s", key.c_str());
   }
+  server.StopLoading();
   if (!st.ok()) return st;
   server.stats().rdb_last_load_keys_loaded = stats.keys_loaded;
   server.stats().rdb_last_load_keys_expired = stats.keys_expired;
@@ -118,9 +166,15 @@ base::Status LoadSnapshot(Server& server, bool replace_existing) {
   return st;
 }
 
+}  // namespace
+
+base::Status LoadSnapshot(Server& server, bool replace_existing) {
+  return LoadSnapshotFile(server, replace_existing, /*at_startup=*/false);
+}
+
 base::Status LoadSnapshotAtStartup(Server& server) {
   const int64_t start = server.clock().MonotonicMicros();
-  base::Status st = LoadSnapshot(server, /*replace_existing=*/false);
+  base::Status st = LoadSnapshotFile(server, /*replace_existing=*/false, /*at_startup=*/true);
   if (st.code() == base::StatusCode::kNotFound) return base::Status::Ok();
   if (!st.ok()) {
     base::Logger& log = server.logger();
