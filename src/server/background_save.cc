@@ -14,8 +14,9 @@ namespace {
 constexpr int64_t kSliceMicros = 250;
 // Keys walked between two looks at the clock.
 constexpr size_t kStepEntries = 64;
-// The walk waits while this much is queued for the disk.
-constexpr size_t kMaxPendingBytes = 64u << 20;
+// The walk waits while this much is queued for the disk: the snapshot's
+// memory stays a few megabytes whatever the size of the data set.
+constexpr size_t kMaxPendingBytes = 8u << 20;
 
 }  // namespace
 
