@@ -491,13 +491,15 @@ base::Status AofService::Enable() {
   return st;
 }
 
+void AofService::StopRewrite() {
+  if (!rewrite_in_progress()) return;
+  server_->logger().Log(base::LogLevel::kNotice, "Killing running AOF rewrite");
+  server_->background_save().Abort();
+  AbandonRewrite();
+}
+
 void AofService::Disable() {
-  if (server_->background_save().running() &&
-      server_->background_save().kind() == BackgroundSave::Kind::kAofRewrite) {
-    server_->logger().Log(base::LogLevel::kNotice, "Killing running AOF rewrite");
-    server_->background_save().Abort();
-    AbandonRewrite();
-  }
+  StopRewrite();
   rewrite_scheduled_ = false;
   enable_pending_ = false;
   FlushAndSync();

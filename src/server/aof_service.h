@@ -67,6 +67,8 @@ class AofService final : public EffectSink {
   // "scheduled"); the cron starts it.
   bool rewrite_scheduled() const { return rewrite_scheduled_; }
   void ScheduleRewrite() { rewrite_scheduled_ = true; }
+  // Stops a running rewrite, removing its files (SHUTDOWN, appendonly no).
+  void StopRewrite();
   // StartRewrite, then completes it at once (start-up, tests).
   base::Status Rewrite();
 

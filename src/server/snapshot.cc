@@ -280,11 +280,15 @@ void SavePointsCron(Server& server) {
 
 bool SaveBeforeExit(Server& server, uint32_t flags) {
   if (server.background_save().running()) {
-    server.logger().Log(base::LogLevel::kWarning,
-                        server.background_save().kind() == BackgroundSave::Kind::kRdb
-                            ? "There is a background save running. Stopping it!"
-                            : "There is a background AOF rewrite running. Stopping it!");
-    server.background_save().Abort();
+    if (server.background_save().kind() == BackgroundSave::Kind::kRdb) {
+      server.logger().Log(base::LogLevel::kWarning,
+                          "There is a background save running. Stopping it!");
+      server.background_save().Abort();
+    } else {
+      server.logger().Log(base::LogLevel::kWarning,
+                          "There is a background AOF rewrite running. Stopping it!");
+      server.aof().StopRewrite();
+    }
   }
   const bool save = (flags & kShutdownSave) != 0 ||
                     ((flags & kShutdownNoSave) == 0 && !server.config().save.empty());
