@@ -5,7 +5,9 @@
 // meets them (hash_helpers.h) or by active expiry (keyspace::Db's index).
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/ascii.h"
 #include "commands/arg_parser.h"
@@ -79,11 +81,12 @@ bool ConditionMet(Condition cond, int64_t old_ms, int64_t new_ms) {
   return false;
 }
 
-// What one HEXPIRE-family command did, for its events.
+// What one HEXPIRE-family command did, for its events and propagation.
 struct ExpireOutcome {
   int64_t updated = 0;
   int64_t deleted = 0;  // their new time had passed
   int64_t expired = 0;  // found expired on the way
+  std::vector<std::string_view> updated_fields;  // views of the command's arguments
 };
 
 // Sets the time of one field; returns its reply code.
@@ -93,6 +96,7 @@ int64_t ExpireOneField(CommandContext& ctx, HashValue* hash, std::string_view fi
   if (!hash->Find(field, &f)) return kNoField;
   const bool may_delete = ctx.keyspace().expire_policy() != keyspace::ExpirePolicy::kKeep;
   if (may_delete && FieldExpired(f, ctx.now_ms())) {
+    ctx.AlsoPropagate({"HDEL", ctx.arg(1), field});
     hash->Delete(field);
     ++outcome->expired;
     return kNoField;
@@ -102,12 +106,14 @@ int64_t ExpireOneField(CommandContext& ctx, HashValue* hash, std::string_view fi
   // and waits for the deletion to arrive).
   if (when_ms <= ctx.now_ms() &&
       ctx.keyspace().expire_policy() == keyspace::ExpirePolicy::kDelete) {
+    ctx.AlsoPropagate({"HDEL", ctx.arg(1), field});
     hash->Delete(field);
     ++outcome->deleted;
     return kDeletedNow;
   }
   hash->SetFieldExpire(field, when_ms);
   ++outcome->updated;
+  outcome->updated_fields.push_back(field);
   return kSet;
 }
 
@@ -129,6 +135,27 @@ void FinishExpire(CommandContext& ctx, std::string_view key, HashValue* hash,
   }
   const int64_t next = hash->NextExpireBound();
   if (next != types::kNoFieldExpire) ctx.db().field_expiry().Schedule(key, next);
+}
+
+// As Redis 7.4 propagates an HEXPIRE-family command: HDEL for each field
+// removed (found expired, or its new time had passed), queued as they went;
+// then, when some field got its time, HPEXPIREAT with the absolute time in
+// ms, the condition as given, and only the fields that got it (so a replay
+// sets exactly those, whatever the times are by then).
+void PropagateExpire(CommandContext& ctx, int64_t when_ms, size_t cond_at,
+                     const ExpireOutcome& outcome) {
+  if (outcome.updated == 0) {
+    ctx.PreventPropagation();
+    return;
+  }
+  const std::string when = std::to_string(when_ms);
+  const std::string count = std::to_string(outcome.updated_fields.size());
+  std::vector<std::string_view> args = {"HPEXPIREAT", ctx.arg(1), when};
+  if (cond_at != 0) args.push_back(ctx.arg(cond_at));
+  args.push_back("FIELDS");
+  args.push_back(count);
+  args.insert(args.end(), outcome.updated_fields.begin(), outcome.updated_fields.end());
+  ctx.PropagateAs(args);
 }
 
 // HEXPIRE, HPEXPIRE, HEXPIREAT, HPEXPIREAT: the time is `base_ms` plus the
@@ -180,6 +207,7 @@ void HExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
   for (size_t i = first; i < ctx.argc(); ++i) {
     ctx.reply().Integer(ExpireOneField(ctx, hash, ctx.arg(i), cond, when, &outcome));
   }
+  PropagateExpire(ctx, when, cond == Condition::kNone ? 0 : 3, outcome);
   FinishExpire(ctx, key, hash, outcome);
 }
 

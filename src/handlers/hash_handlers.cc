@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
@@ -370,6 +371,9 @@ void HDelCommand(CommandContext& ctx) {
     if (key_removed) ctx.Notify(keyspace::kNotifyGeneric, "del", key);
     ctx.AddDirty(static_cast<uint64_t>(deleted));
   }
+  // Only expired fields went: not a change to count, but the AOF and
+  // replicas must drop them too (the command as received does just that).
+  if (deleted == 0 && expired) ctx.AlsoPropagate(ctx.args());
   ctx.reply().Integer(deleted);
 }
 
@@ -447,7 +451,8 @@ void HIncrByCommand(CommandContext& ctx) {
 }
 
 // The result is stored as text in the human long double form, and
-// propagated as HSET with that text.
+// propagated as HSET with that text; a field with an expire time keeps it,
+// and since HSET drops a field's time, HPEXPIREAT with that time follows.
 void HIncrByFloatCommand(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   std::string_view field = ctx.arg(2);
@@ -481,7 +486,13 @@ void HIncrByFloatCommand(CommandContext& ctx) {
   hash->Set(field, text, HashLimitsOf(ctx), HashValue::KeepTtl::kYes);
   ctx.reply().Bulk(text);
   HashModified(ctx, key, "hincrbyfloat", 1);
-  ctx.PropagateAs({"HSET", key, field, text});
+  if (!found || current.expire_ms == types::kNoFieldExpire) {
+    ctx.PropagateAs({"HSET", key, field, text});
+    return;
+  }
+  ctx.AlsoPropagate({"HSET", key, field, text});
+  const std::string when = std::to_string(current.expire_ms);
+  ctx.PropagateAs({"HPEXPIREAT", key, when, "FIELDS", "1", field});
 }
 
 // HRANDFIELD key [count [WITHVALUES]].

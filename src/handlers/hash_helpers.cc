@@ -109,14 +109,26 @@ bool PrepareHashRead(CommandContext& ctx, std::string_view key, HashValue* hash,
     case ExpiredField::kRemove:
       break;
   }
-  Db& db = ctx.db();
-  const Db::FieldExpiryResult r = db.RemoveExpiredFields(db.table().Find(key), key);
-  if (r.removed > 0) {
+  // Each field removed reaches the AOF and replicas as HDEL (Redis 7.4), so
+  // they drop it too. Then the database's index follows the hash (as
+  // Db::RemoveExpiredFields keeps it, which does not name the fields).
+  const size_t removed = hash->RemoveExpired(now, [&](std::string_view field) {
+    ctx.AlsoPropagate({"HDEL", key, field});
+  });
+  const bool key_deleted = hash->Size() == 0;
+  if (key_deleted) {
+    DeleteHashKey(ctx, key);
+  } else if (const int64_t next = hash->NextExpireBound(); next != types::kNoFieldExpire) {
+    ctx.db().field_expiry().Schedule(key, next);
+  } else {
+    ctx.db().field_expiry().Remove(key);
+  }
+  if (removed > 0) {
     ctx.Notify(keyspace::kNotifyHash, "hexpired", key);
-    if (r.key_deleted) ctx.Notify(keyspace::kNotifyGeneric, "del", key);
+    if (key_deleted) ctx.Notify(keyspace::kNotifyGeneric, "del", key);
     ctx.KeyModified(key);
   }
-  return !r.key_deleted;
+  return !key_deleted;
 }
 
 FieldLookup LookupHashField(CommandContext& ctx, std::string_view key, HashValue* hash,
@@ -129,6 +141,7 @@ FieldLookup LookupHashField(CommandContext& ctx, std::string_view key, HashValue
     case ExpiredField::kHide: return FieldLookup::kAbsent;
     case ExpiredField::kRemove: break;
   }
+  ctx.AlsoPropagate({"HDEL", key, field});
   hash->Delete(field);
   if (expired) ++*expired;
   if (notify) ctx.Notify(keyspace::kNotifyHash, "hexpired", key);

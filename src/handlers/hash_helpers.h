@@ -3,7 +3,9 @@
 // every hash command applies it: an expired field is never seen. A command
 // that reads one field removes it when its time has passed ("hexpired");
 // one that reads the whole hash first removes every due field; a hash that
-// loses its last field this way is deleted ("del").
+// loses its last field this way is deleted ("del"). Each field removed so
+// is propagated as HDEL <key> <field> (the hash's own deletion follows from
+// the last HDEL on replay, so no DEL goes out).
 //
 // On a server that must not delete (a paused one or a read-only replica,
 // keyspace::ExpirePolicy::kHide) reads skip expired fields instead; while
