@@ -58,11 +58,19 @@ $(FUZZ_BUILD)/build.ninja:
 	CXX=clang++ CC=clang cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DOSPREY_FUZZ=ON -DOSPREY_WERROR=OFF >/dev/null
 
+# Each target runs FUZZ_SECONDS from its seeds (tests/fuzz/corpus/<name>);
+# what it learns is kept in $(FUZZ_BUILD)/corpus/<name>, crashes as
+# $(FUZZ_BUILD)/<name>-crash-*. The first target that fails stops the run.
+FUZZ_TARGETS := resp_parser listpack rdb_loader aof_loader
+
 fuzz: setup $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) -j$(JOBS)
-	mkdir -p $(FUZZ_BUILD)/corpus/resp_parser
-	./$(FUZZ_BUILD)/fuzz_resp_parser -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus/resp_parser \
-	  tests/fuzz/corpus/resp_parser
+	ninja -C $(FUZZ_BUILD) -j$(JOBS) $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  ./$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/$$t- $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t; \
+	done
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
