@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "persistence/aof_format.h"
+#include "persistence/aof_rewrite.h"
 
 namespace osprey::persistence {
 
@@ -31,20 +32,11 @@ void AofSnapshotWriter::SelectDb(int db) {
 
 void AofSnapshotWriter::OnDatabase(int db, size_t, size_t) { SelectDb(db); }
 
-// Each key as a RESTORE of its DUMP payload (with its absolute expire
-// time), which loads the same here and in Redis 7.0.
+// Each key as the typed commands Redis 7 rewrites it with (aof_rewrite.h).
 void AofSnapshotWriter::OnEntry(int db, keyspace::Entry e) {
   SelectDb(db);
-  const std::string payload = CreateDumpPayload(e, compress_);
-  const std::string ttl = std::to_string(e.has_expire() ? e.expire_ms() : 0);
   buf_.clear();
-  if (e.has_expire()) {
-    const std::string_view restore[] = {"RESTORE", e.key(), ttl, payload, "ABSTTL"};
-    AppendAofCommand(buf_, restore);
-  } else {
-    const std::string_view restore[] = {"RESTORE", e.key(), ttl, payload};
-    AppendAofCommand(buf_, restore);
-  }
+  AppendKeyAsCommands(&buf_, e.key(), e);
   out_->Append(buf_.data(), buf_.size());
 }
 

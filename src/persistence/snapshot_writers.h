@@ -36,7 +36,7 @@ class RdbSnapshotWriter final : public SnapshotWriter {
 // whenever the database changes).
 class AofSnapshotWriter final : public SnapshotWriter {
  public:
-  AofSnapshotWriter(RdbSink* out, bool compress) : out_(out), compress_(compress) {}
+  explicit AofSnapshotWriter(RdbSink* out) : out_(out) {}
   void OnDatabase(int db, size_t keys, size_t expires) override;
   void OnEntry(int db, keyspace::Entry e) override;
   void End() override;
@@ -45,7 +45,6 @@ class AofSnapshotWriter final : public SnapshotWriter {
   void SelectDb(int db);
 
   RdbSink* out_;
-  bool compress_;
   int db_ = -1;
   std::string buf_;
 };

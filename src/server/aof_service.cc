@@ -398,12 +398,11 @@ base::Status AofService::StartBaseWrite(const std::string& path, const std::stri
   const bool rdb = cfg.aof_use_rdb_preamble;
   const persistence::RdbSaveOptions opts = SnapshotSaveOptions(*server_, /*aof_base=*/true);
   const int version = persistence::DatasetRdbVersion(server_->keyspace());
-  const bool compress = cfg.rdbcompression;
   return server_->background_save().Start(
       BackgroundSave::Kind::kAofRewrite, path, temp,
       [&](persistence::RdbSink* sink) -> std::unique_ptr<persistence::SnapshotWriter> {
         if (rdb) return std::make_unique<persistence::RdbSnapshotWriter>(sink, opts, version);
-        return std::make_unique<persistence::AofSnapshotWriter>(sink, compress);
+        return std::make_unique<persistence::AofSnapshotWriter>(sink);
       },
       std::move(done));
 }
