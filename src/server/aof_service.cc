@@ -113,6 +113,11 @@ void AofService::RegisterConfigHooks() {
     }
     return Enable();
   });
+  // Turning aof-disable-auto-gc off deletes the history kept meanwhile.
+  server_->config_registry().AddApplyHook({"aof-disable-auto-gc"}, [this](const ServerConfig& c) {
+    if (!c.aof_disable_auto_gc) DeleteHistory();
+    return base::Status::Ok();
+  });
 }
 
 // ---------------------------------------------------------------- loading
@@ -371,12 +376,16 @@ base::Status AofService::LoadAndOpenAtStartup() {
   }
   OSPREY_RETURN_IF_ERROR(OpenIncr(manifest_.incrs.back().name));
   OSPREY_RETURN_IF_ERROR(PersistManifest());
+  DeleteHistory();  // left by a run with aof-disable-auto-gc, or cut short
   // As in Redis, growth for auto-aof-rewrite-percentage counts from the
   // size the AOF had when the server started.
   base_size_ = 0;
   incr_size_ = 0;
   struct stat st;
-  if (stat(PathOf(manifest_.base->name).c_str(), &st) == 0) base_size_ += st.st_size;
+  // A manifest may name incr files only (no base).
+  if (manifest_.base && stat(PathOf(manifest_.base->name).c_str(), &st) == 0) {
+    base_size_ += st.st_size;
+  }
   for (const auto& f : manifest_.incrs) {
     if (stat(PathOf(f.name).c_str(), &st) == 0) base_size_ += st.st_size;
   }
@@ -398,10 +407,18 @@ base::Status AofService::StartBaseWrite(const std::string& path, const std::stri
   const bool rdb = cfg.aof_use_rdb_preamble;
   const persistence::RdbSaveOptions opts = SnapshotSaveOptions(*server_, /*aof_base=*/true);
   const int version = persistence::DatasetRdbVersion(server_->keyspace());
+  const bool timestamp = cfg.aof_timestamp_enabled;
+  const int64_t now_sec = server_->now_ms() / 1000;
   return server_->background_save().Start(
       BackgroundSave::Kind::kAofRewrite, path, temp,
       [&](persistence::RdbSink* sink) -> std::unique_ptr<persistence::SnapshotWriter> {
         if (rdb) return std::make_unique<persistence::RdbSnapshotWriter>(sink, opts, version);
+        if (timestamp) {
+          // A base of commands starts with the time it was taken, as in Redis.
+          std::string ts;
+          persistence::AppendAofTimestamp(ts, now_sec);
+          sink->Append(ts.data(), ts.size());
+        }
         return std::make_unique<persistence::AofSnapshotWriter>(sink);
       },
       std::move(done));
@@ -492,7 +509,9 @@ base::Status AofService::Enable() {
 
 void AofService::StopRewrite() {
   if (!rewrite_in_progress()) return;
-  server_->logger().Log(base::LogLevel::kNotice, "Killing running AOF rewrite");
+  // Redis names the child it kills here; log readers look for these words.
+  server_->logger().Log(base::LogLevel::kNotice,
+                        "Killing running AOF rewrite (no child process: it runs in-process)");
   server_->background_save().Abort();
   AbandonRewrite();
 }
@@ -577,22 +596,28 @@ void AofService::FinishRewrite(const base::Status& result, const std::string& na
   base::Status st = result;
   persistence::AofManifest next = manifest_;
   if (st.ok()) {
-    if (next.base) {
-      next.base->type = 'h';
-      next.history.push_back(*next.base);
-    }
-    next.base = AofFileInfo{name, seq, 'b'};
-    next.base_seq = seq;
+    // History lists the newest first, as Redis writes it: the incremental
+    // files this base replaces (oldest first), then the base they followed,
+    // then what was history already (kept with aof-disable-auto-gc).
+    std::vector<AofFileInfo> retired;
     std::vector<AofFileInfo> kept;
     for (size_t i = 0; i < next.incrs.size(); ++i) {
       if (i < rewrite_incr_from_ || enabling_) {
         AofFileInfo old = next.incrs[i];
         old.type = 'h';
-        next.history.push_back(old);
+        retired.push_back(old);
       } else {
         kept.push_back(next.incrs[i]);
       }
     }
+    if (next.base) {
+      next.base->type = 'h';
+      retired.push_back(*next.base);
+    }
+    retired.insert(retired.end(), next.history.begin(), next.history.end());
+    next.history = std::move(retired);
+    next.base = AofFileInfo{name, seq, 'b'};
+    next.base_seq = seq;
     next.incrs = std::move(kept);
     if (enabling_) {
       // The temporary incremental file becomes the first one of the new base.
@@ -623,12 +648,7 @@ void AofService::FinishRewrite(const base::Status& result, const std::string& na
   base_size_ = stat(PathOf(name).c_str(), &sb) == 0 ? static_cast<uint64_t>(sb.st_size) : 0;
   incr_size_ = incr_since_rewrite_;
   ++rewrites_;
-  // The old files are history now: deleted unless aof-disable-auto-gc.
-  if (!server_->config().aof_disable_auto_gc) {
-    for (const auto& f : manifest_.history) unlink(PathOf(f.name).c_str());
-    manifest_.history.clear();
-    (void)PersistManifest();
-  }
+  DeleteHistory();  // the old files are history now
   if (enabling_) {
     enabling_ = false;
     temp_incr_.clear();
@@ -660,7 +680,19 @@ base::Status AofService::Rewrite() {
 base::Status AofService::Reload() {
   BeforeSleep();
   bool found = false;
-  return Load(&found);
+  const base::Status st = Load(&found);
+  if (st.ok()) DeleteHistory();
+  return st;
+}
+
+void AofService::DeleteHistory() {
+  if (server_->config().aof_disable_auto_gc || manifest_.history.empty()) return;
+  for (const auto& f : manifest_.history) {
+    server_->logger().Log(base::LogLevel::kNotice, "Removing the history file %s", f.name.c_str());
+    unlink(PathOf(f.name).c_str());
+  }
+  manifest_.history.clear();
+  (void)PersistManifest();
 }
 
 void AofService::MaybeAutoRewrite() {
@@ -704,6 +736,12 @@ void AofService::Write(int db, std::span<const std::string> args) {
     selected_db_ = db;
   }
   persistence::AppendAofCommand(buf_, args);
+}
+
+bool AofService::HoldsReplies() const {
+  // After a failed write the buffer waits for a retry; replies do not.
+  return !buf_.empty() && fd_ >= 0 && last_write_ok_ &&
+         server_->config().appendfsync == AppendFsync::kAlways;
 }
 
 void AofService::BeforeSleep() {

@@ -77,6 +77,10 @@ class AofService final : public EffectSink {
   // Before replies are written: the buffered stream goes to the file
   // (fsynced at once under appendfsync always).
   void BeforeSleep();
+  // appendfsync always: writes are buffered that BeforeSleep has not put on
+  // disk yet, so no reply may leave before it runs (a client's socket
+  // turning writable in the same round waits for the next one).
+  bool HoldsReplies() const;
   // Last chance at shutdown: everything written and fsynced.
   void FlushAndSync();
   // INFO persistence lines from aof_enabled to aof_last_cow_size.
@@ -99,6 +103,9 @@ class AofService final : public EffectSink {
   void FinishRewrite(const base::Status& result, const std::string& name, int64_t seq);
   // Cleans up after a rewrite that failed or was stopped.
   void AbandonRewrite();
+  // Deletes the history files the manifest names and drops them from it,
+  // unless aof-disable-auto-gc.
+  void DeleteHistory();
   base::Status PersistManifest();
   base::Status OpenIncr(const std::string& name);
   void CloseFd();

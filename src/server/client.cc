@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "base/check.h"
+#include "server/aof_service.h"
 #include "server/dispatcher.h"
 #include "server/server.h"
 #include "server/server_config.h"
@@ -193,6 +194,10 @@ void Client::OnReadable() {
 
 void Client::OnWritable() {
   if (has(kClientCloseAsap)) return;
+  // appendfsync always: a reply queued behind this socket in the same round
+  // may answer a write not yet on disk; the loop comes back after the AOF
+  // is fsynced (Redis's write barrier).
+  if (server_->aof().HoldsReplies()) return;
   if (!WriteToSocket()) {
     server_->CloseClientAsync(this);
     return;

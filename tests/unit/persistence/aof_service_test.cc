@@ -215,5 +215,83 @@ TEST_F(AofServiceTest, TurningTheAofOffStopsARewrite) {
   EXPECT_FALSE(h_.server().background_save().running());
 }
 
+TEST_F(AofServiceTest, HistoryListsTheNewestFirstUntilAutoGcIsBackOn) {
+  EXPECT_EQ(Run({"config", "set", "aof-disable-auto-gc", "yes"}), "OK");
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
+  for (int i = 0; i < 2; ++i) {
+    Run({"incr", "n"});
+    h_.server().aof().BeforeSleep();
+    EXPECT_EQ(Run({"bgrewriteaof"}), "Background append only file rewriting started");
+    Settle();
+  }
+  const std::string& n = name_;
+  auto line = [&n](const std::string& file, int seq, const char* type) {
+    return "file " + n + "." + file + " seq " + std::to_string(seq) + " type " + type + "\n";
+  };
+  EXPECT_EQ(Manifest(), line("3.base.rdb", 3, "b") + line("2.incr.aof", 2, "h") +
+                            line("2.base.rdb", 2, "h") + line("1.incr.aof", 1, "h") +
+                            line("1.base.rdb", 1, "h") + line("3.incr.aof", 3, "i"));
+  EXPECT_TRUE(std::ifstream("appendonlydir/" + n + ".1.base.rdb").good());
+  EXPECT_EQ(Run({"config", "set", "aof-disable-auto-gc", "no"}), "OK");
+  EXPECT_EQ(Manifest(), line("3.base.rdb", 3, "b") + line("3.incr.aof", 3, "i"));
+  EXPECT_FALSE(std::ifstream("appendonlydir/" + n + ".1.base.rdb").good());
+  EXPECT_FALSE(std::ifstream("appendonlydir/" + n + ".2.incr.aof").good());
+  EXPECT_EQ(Run({"debug", "loadaof"}), "OK");
+  EXPECT_EQ(Run({"get", "n"}), "2");
+}
+
+TEST_F(AofServiceTest, DebugLoadAofDeletesHistoryTheManifestNames) {
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
+  const std::string stray = "appendonlydir/" + name_ + ".9.incr.aof";
+  std::ofstream(stray) << "*1\r\n$4\r\nPING\r\n";
+  const std::string before = Manifest();
+  const size_t second_line = before.find('\n') + 1;
+  std::ofstream("appendonlydir/" + persistence::AofManifestFileName(name_))
+      << before.substr(0, second_line) << "file " << name_ << ".9.incr.aof seq 9 type h\n"
+      << before.substr(second_line);
+  EXPECT_EQ(Run({"debug", "loadaof"}), "OK");
+  EXPECT_EQ(Manifest(), before);
+  EXPECT_FALSE(std::ifstream(stray).good());
+}
+
+TEST_F(AofServiceTest, RepliesWaitForTheFileOnlyUnderAppendfsyncAlways) {
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
+  server::AofService& aof = h_.server().aof();
+  Run({"set", "k", "1"});
+  EXPECT_FALSE(aof.HoldsReplies());  // everysec: no barrier
+  EXPECT_EQ(Run({"config", "set", "appendfsync", "always"}), "OK");
+  aof.BeforeSleep();
+  EXPECT_FALSE(aof.HoldsReplies());  // nothing buffered
+  Run({"set", "k", "2"});
+  EXPECT_TRUE(aof.HoldsReplies());
+  Run({"get", "k"});  // reads add nothing, the write is still buffered
+  EXPECT_TRUE(aof.HoldsReplies());
+  aof.BeforeSleep();
+  EXPECT_FALSE(aof.HoldsReplies());
+  EXPECT_NE(LastIncr().find("$1\r\n2\r\n"), std::string::npos);
+}
+
+TEST_F(AofServiceTest, CommandBaseStartsWithATimestampWhenEnabled) {
+  EXPECT_EQ(Run({"config", "set", "aof-use-rdb-preamble", "no"}), "OK");
+  EXPECT_EQ(Run({"config", "set", "aof-timestamp-enabled", "yes"}), "OK");
+  Run({"set", "k", "v"});
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}), "OK");
+  Settle();
+  const std::string ts = "#TS:" + std::to_string(h_.clock().NowMillis() / 1000) + "\r\n";
+  const std::string base = ReadFile("appendonlydir/" + name_ + ".1.base.aof");
+  EXPECT_EQ(base.substr(0, ts.size()), ts);
+  EXPECT_EQ(base.substr(ts.size(), 4), "*2\r\n");
+  EXPECT_EQ(Run({"debug", "loadaof"}), "OK");
+  EXPECT_EQ(Run({"get", "k"}), "v");
+  // An RDB base never carries one.
+  EXPECT_EQ(Run({"config", "set", "aof-use-rdb-preamble", "yes"}), "OK");
+  EXPECT_EQ(Run({"bgrewriteaof"}), "Background append only file rewriting started");
+  Settle();
+  EXPECT_EQ(ReadFile("appendonlydir/" + name_ + ".2.base.rdb").substr(0, 5), "REDIS");
+}
+
 }  // namespace
 }  // namespace osprey::testing
