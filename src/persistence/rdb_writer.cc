@@ -296,7 +296,10 @@ void WriteDataset(RdbSink& out, const keyspace::Keyspace& ks, const RdbSaveOptio
     const keyspace::Db& db = ks.db(i);
     if (db.size() == 0) continue;
     writer.BeginDatabase(i, db.size(), db.expires_count());
-    db.table().ForEach([&](Entry e) { writer.Key(i, e); });
+    db.table().ForEach([&](Entry e) {
+      if (opts.before_key) opts.before_key();
+      writer.Key(i, e);
+    });
   }
   writer.End();
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,6 +49,8 @@ struct RdbSaveOptions {
   int64_t now_ms = 0;
   // AUX fields after the header, in order (redis-ver, ctime, ...).
   std::vector<std::pair<std::string, std::string>> aux;
+  // WriteDataset calls it before each key, when set (a SAVE's pacing).
+  std::function<void()> before_key;
 };
 
 // Passes bytes on, keeping their CRC-64 (the file's trailer).

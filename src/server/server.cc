@@ -67,9 +67,7 @@ class SignalHandler final : public net::IoHandler {
   void OnReadable() override {
     signalfd_siginfo info;
     while (read(fd_, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {
-      const char* name = info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
-      server_->logger().Log(base::LogLevel::kWarning, "Received %s scheduling shutdown...", name);
-      server_->RequestShutdownFromSignal(info.ssi_signo == SIGINT);
+      server_->OnShutdownSignal(info.ssi_signo == SIGINT);
     }
   }
   void OnWritable() override {}
@@ -447,6 +445,21 @@ void Server::BeforeSleep() {
   if (shutdown_requested_) loop_.Stop();
 }
 
+void Server::OnShutdownSignal(bool sigint) {
+  if (sigint && shutdown_asap_) {
+    logger_->Log(base::LogLevel::kWarning, "You insist... exiting now.");
+    unlink(SaveTempPath().c_str());
+    std::_Exit(1);  // not a clean shutdown
+  }
+  logger_->Log(base::LogLevel::kWarning, "Received %s scheduling shutdown...",
+               sigint ? "SIGINT" : "SIGTERM");
+  RequestShutdownFromSignal(sigint);
+}
+
+void Server::PollSignals() {
+  if (signal_handler_) signal_handler_->OnReadable();
+}
+
 int64_t Server::Cron() {
   UpdateCachedTime();
   const int hz = config().hz > 0 ? config().hz : 10;
@@ -455,11 +468,13 @@ int64_t Server::Cron() {
   if (shutdown_asap_) {
     // A signal-initiated shutdown saves per shutdown-on-sigterm /
     // shutdown-on-sigint; when the save fails (and FORCE is not set) the
-    // server keeps running, as Redis does.
-    shutdown_asap_ = false;
+    // server keeps running, as Redis does. The request stays pending during
+    // the save, so that a second SIGINT meanwhile exits at once.
     const uint32_t flags = shutdown_sigint_ ? config().shutdown_on_sigint
                                             : config().shutdown_on_sigterm;
-    if (SaveBeforeExit(*this, flags)) RequestShutdown(0);
+    const bool saved = SaveBeforeExit(*this, flags);
+    shutdown_asap_ = false;
+    if (saved) RequestShutdown(0);
   }
   ++cron_loops_;
   if (cron_loops_ % std::max(1, hz / 10) == 0) {

@@ -81,6 +81,13 @@ class Server final : public commands::EngineHooks,
     shutdown_asap_ = true;
     shutdown_sigint_ = sigint;
   }
+  // A SIGTERM or SIGINT arrived: logs it and RequestShutdownFromSignal,
+  // except that a SIGINT while a signalled shutdown is pending or saving
+  // exits at once, removing SAVE's temporary file (the user insists).
+  void OnShutdownSignal(bool sigint);
+  // Handles the signals that arrived meanwhile; long blocking work (a SAVE)
+  // calls it so that they are not held until it ends.
+  void PollSignals();
   // Withdraws a shutdown that was requested but has not begun yet (SHUTDOWN
   // ABORT). Returns false when none was pending.
   bool CancelShutdown() {

@@ -35,14 +35,39 @@ persistence::RdbSaveOptions::AccessInfo AccessInfoFor(MaxmemoryPolicy p) {
   }
 }
 
-// The temporary files a save writes before renaming them into place: one
-// for SAVE, another for a BGSAVE (a SAVE may run while one does).
-std::string SaveTempPath() { return "temp-" + std::to_string(static_cast<int>(getpid())) + ".rdb"; }
+// The temporary file of a BGSAVE (a SAVE, which may run meanwhile, uses
+// another: SaveTempPath).
 std::string BgsaveTempPath() {
   return "temp-bgsave-" + std::to_string(static_cast<int>(getpid())) + ".rdb";
 }
 
+// Runs before each key of a SAVE: rdb-key-save-delay (a test knob that
+// Redis applies to every save) and, every so many keys or at each delayed
+// one, the signals that arrived meanwhile (a second SIGINT must end a long
+// shutdown save at once).
+class SaveKeyPacer {
+ public:
+  explicit SaveKeyPacer(Server* server) : server_(server) {}
+  void operator()() {
+    const int delay = server_->config().rdb_key_save_delay;
+    if (delay > 0) {
+      usleep(static_cast<useconds_t>(delay));
+    } else if (delay < 0) {
+      const timespec ts{0, static_cast<long>(-int64_t{delay})};
+      nanosleep(&ts, nullptr);
+    }
+    if (delay != 0 || ++keys_ % kSignalCheckKeys == 0) server_->PollSignals();
+  }
+
+ private:
+  static constexpr uint64_t kSignalCheckKeys = 1024;
+  Server* server_;
+  uint64_t keys_ = 0;
+};
+
 }  // namespace
+
+std::string SaveTempPath() { return "temp-" + std::to_string(static_cast<int>(getpid())) + ".rdb"; }
 
 persistence::RdbSaveOptions SnapshotSaveOptions(Server& server, bool aof_base) {
   const ServerConfig& cfg = server.config();
@@ -64,7 +89,8 @@ persistence::RdbSaveOptions SnapshotSaveOptions(Server& server, bool aof_base) {
 
 base::Status SaveSnapshot(Server& server) {
   const ServerConfig& cfg = server.config();
-  const persistence::RdbSaveOptions opts = SnapshotSaveOptions(server, /*aof_base=*/false);
+  persistence::RdbSaveOptions opts = SnapshotSaveOptions(server, /*aof_base=*/false);
+  opts.before_key = SaveKeyPacer(&server);
   const int64_t now_ms = opts.now_ms;
   base::Status st =
       persistence::SaveRdbFile(cfg.dbfilename, SaveTempPath(), server.keyspace(), opts);

@@ -21,8 +21,11 @@ persistence::RdbSaveOptions SnapshotSaveOptions(Server& server, bool aof_base);
 
 // Writes the data set to the configured file (atomically, through a
 // temporary file) and, on success, resets the changes-since-last-save count
-// and the last save time, as Redis's rdbSave. Logs the outcome.
+// and the last save time, as Redis's rdbSave. Logs the outcome. Each key
+// waits rdb-key-save-delay, and signals are handled during the save.
 base::Status SaveSnapshot(Server& server);
+// The temporary file SaveSnapshot writes (in `dir`): temp-<pid>.rdb.
+std::string SaveTempPath();
 
 // BGSAVE: starts a background save of the data set as it is now (see
 // background_save.h). Fails when a background job runs or the temporary

@@ -339,5 +339,15 @@ TEST_F(RdbWriterTest, OldVersionsWithSecondExpiresAndNoChecksum) {
   EXPECT_EQ(Run({"PEXPIRETIME", "k"}), "2000000000000");
 }
 
+TEST_F(RdbWriterTest, BeforeKeyRunsOnceForEachKeyInEveryDatabase) {
+  Populate(h_);
+  int calls = 0;
+  RdbSaveOptions opts;
+  opts.before_key = [&calls] { ++calls; };
+  const std::string with_hook = Save(h_, opts);
+  EXPECT_EQ(calls, 9);
+  EXPECT_EQ(with_hook, Save(h_));  // the hook changes nothing written
+}
+
 }  // namespace
 }  // namespace osprey::testing
