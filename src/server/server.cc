@@ -536,8 +536,15 @@ void Server::StartLoading(uint64_t total_bytes) {
 void Server::LoadingProgress(uint64_t loaded_bytes) {
   loading_.loaded_bytes = loaded_bytes;
   ProcessEventsWhileLoading();
+  // SHUTDOWN, SIGTERM or SIGINT during the load: exit now, as Redis does
+  // (a half-loaded data set is nothing to save).
+  if (shutdown_asap_) {
+    logger_->Log(base::LogLevel::kWarning,
+                 "Received shutdown signal during loading, shutting down now.");
+    exit_code_ = 0;
+    shutdown_requested_ = true;
+  }
   if (shutdown_requested_) {
-    // SHUTDOWN during the load: exit now, as Redis does (nothing to save).
     Shutdown();
     std::exit(exit_code_);
   }

@@ -119,3 +119,19 @@ def test_shutdown_during_the_load_exits_without_saving(make_server, server_binar
     finally:
         done.wait(60)
         srv.stop()
+
+
+@pytest.mark.server_may_exit
+def test_sigterm_during_the_load_exits_without_saving(make_server, server_binary, tmp_path):
+    data_dir = make_data_dir(make_server, tmp_path, appendonly=False)
+    dump = os.path.join(data_dir, "dump.rdb")
+    before = open(dump, "rb").read()
+    srv, port, done, errors = start_in_background(server_binary, data_dir, "--save", "3600 1")
+    try:
+        assert request(port, "GET", "key:1") == LOADING
+        srv.proc.send_signal(15)
+        assert srv.proc.wait(timeout=10) == 0
+        assert open(dump, "rb").read() == before
+    finally:
+        done.wait(60)
+        srv.stop()
