@@ -92,6 +92,7 @@ void FlushAllCommand(CommandContext& ctx) {
   auto& sc = ServerCommandContext::From(ctx);
   bool async;
   if (!ParseFlushMode(ctx, &async)) return;
+  AbortBackgroundSave(sc.server());  // Redis kills its BGSAVE child here
   ctx.BeforeFlush(-1);
   size_t removed = 0;
   keyspace::Keyspace& ks = ctx.keyspace();

@@ -586,16 +586,10 @@ void Server::Notify(uint32_t type, std::string_view event, std::string_view key,
 }
 
 void Server::BeforeFlush(int db) {
-  // A background snapshot cannot walk a table being emptied: FLUSHALL
-  // abandons a BGSAVE (Redis kills its child); anything else completes
-  // first.
-  if (background_save_->running()) {
-    if (db < 0 && background_save_->kind() == BackgroundSave::Kind::kRdb) {
-      AbortBackgroundSave(*this);
-    } else {
-      background_save_->FinishNow();
-    }
-  }
+  // A background snapshot cannot walk a table being emptied: it completes
+  // first (FLUSHALL has abandoned a BGSAVE already, as Redis kills its
+  // child; DEBUG RELOAD lets it end, as Redis does).
+  if (background_save_->running()) background_save_->FinishNow();
   // Client caches are not per database: any flush invalidates everything.
   tracking_.Flushed();
   if (db >= 0) {
