@@ -579,6 +579,19 @@ size_t PackedTable::ExpireWalk(size_t cursor, size_t max_keys,
   return cursor;
 }
 
+void PackedTable::Presize(size_t keys) {
+  if (count_ != 0 || resize_paused_) return;
+  // Linear hashing with every bucket empty: any (level, split) pair with
+  // the wanted bucket count is a valid state.
+  const size_t buckets = std::max<size_t>(4, (keys + kSplitLoad - 1) / kSplitLoad);
+  if (buckets <= bucket_count()) return;
+  int level = 2;
+  while ((size_t{2} << level) <= buckets) ++level;
+  level_ = level;
+  split_ = buckets - (size_t{1} << level);
+  EnsureSegments(bucket_count());
+}
+
 void PackedTable::Clear() {
   const size_t n = segments_.empty() ? 0 : bucket_count();
   for (size_t i = 0; i < n; ++i) {

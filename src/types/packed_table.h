@@ -97,6 +97,11 @@ class PackedTable {
   size_t BucketOf(uint64_t hash) const { return BucketIndex(hash); }
   size_t ForEachInBucket(size_t index, const std::function<void(Entry)>& fn) const;
 
+  // An empty table takes the bucket count `keys` keys will need at once
+  // (loading a file whose size hint says so), instead of growing a bucket
+  // at a time. No effect on a table holding entries.
+  void Presize(size_t keys);
+
   // Removes every entry, freeing values.
   void Clear();
   // Exchanges contents with `other` (SWAPDB, FLUSHALL ASYNC).

@@ -41,6 +41,36 @@ TEST(PackedTableTest, InsertFindErase) {
   EXPECT_EQ(t.size(), 1u);
 }
 
+TEST(PackedTableTest, PresizeTakesTheBucketsAtOnceAndKeepsEveryKeyFindable) {
+  PackedTable t(7);
+  t.Presize(100000);
+  const size_t buckets = t.bucket_count();
+  EXPECT_GE(buckets * PackedTable::kSplitLoad, 100000u);
+  EXPECT_LT(buckets, 100000u / PackedTable::kSplitLoad + 8);  // not twice as many
+  for (int i = 0; i < 100000; ++i) {
+    const std::string k = "key:" + std::to_string(i);
+    t.Insert(k, t.Hash(k), ValueSpec::Int(i), -1, 0);
+  }
+  EXPECT_EQ(t.bucket_count(), buckets);  // no split was needed
+  for (int i = 0; i < 100000; ++i) {
+    ASSERT_EQ(t.Find("key:" + std::to_string(i)).int_value(), i);
+  }
+  // Growing on from there, and shrinking back, keeps every key findable.
+  for (int i = 100000; i < 150000; ++i) {
+    const std::string k = "key:" + std::to_string(i);
+    t.Insert(k, t.Hash(k), ValueSpec::Int(i), -1, 0);
+  }
+  EXPECT_GT(t.bucket_count(), buckets);
+  for (int i = 0; i < 140000; ++i) t.Erase(t.Find("key:" + std::to_string(i)));
+  for (int i = 140000; i < 150000; ++i) {
+    ASSERT_EQ(t.Find("key:" + std::to_string(i)).int_value(), i);
+  }
+  // A table holding entries is left alone.
+  const size_t now = t.bucket_count();
+  t.Presize(1000000);
+  EXPECT_EQ(t.bucket_count(), now);
+}
+
 TEST(PackedTableTest, ReplaceValueChangesSizeAndKind) {
   PackedTable t(1);
   t.Insert("k", t.Hash("k"), ValueSpec::Int(5), -1, 0);
