@@ -11,7 +11,7 @@ namespace {
 
 // One slice of the walk between two rounds of events: short, so a request
 // arriving meanwhile waits little (BGSAVE must not move the p99 much).
-constexpr int64_t kSliceMicros = 250;
+constexpr int64_t kSliceMicros = 100;
 // Keys walked between two looks at the clock.
 constexpr size_t kStepEntries = 64;
 // The walk waits while this much is queued for the disk: the snapshot's
