@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -206,6 +205,9 @@ base::Status AofService::LoadFile(const AofFileInfo& f, bool last) {
     }
     return base::Status::IoError("can't read the append log file " + f.name + ": " + err);
   }
+  // Progress of a start-up load counts the bytes of all files so far.
+  const uint64_t file_start = loaded_bytes_;
+  loaded_bytes_ += data.size();
   if (data.empty()) return base::Status::Ok();
   std::string_view rest = data;
   if (rest.starts_with("REDIS")) {
@@ -231,6 +233,7 @@ base::Status AofService::LoadFile(const AofFileInfo& f, bool last) {
     rest.remove_prefix(image.size());
   }
   const size_t skipped = data.size() - rest.size();
+  replay_base_ = file_start + skipped;
   size_t valid_up_to = 0;
   bool truncated = false;
   OSPREY_RETURN_IF_ERROR(ReplayCommands(f.name, rest, last, &valid_up_to, &truncated));
@@ -259,7 +262,6 @@ base::Status AofService::ReplayCommands(std::string_view name, std::string_view 
   ks.set_expire_policy(keyspace::ExpirePolicy::kKeep);
   server_->dispatcher().set_loading(true);
   persistence::AofParser parser(data);
-  next_progress_ = 0;  // offsets are per file
   std::vector<std::string_view> args;
   size_t before_multi = 0;
   base::Status st = base::Status::Ok();
@@ -281,7 +283,10 @@ base::Status AofService::ReplayCommands(std::string_view name, std::string_view 
                                     " at offset " + std::to_string(parser.error_offset()));
       break;
     }
-    if (startup_load_) LoadProgress(parser.command_offset());
+    if (startup_load_) {
+      server_->LoadingKeyDelay();
+      server_->LoadingProgress(replay_base_ + parser.command_offset());
+    }
     const commands::CommandDef* cmd = server_->command_table().Lookup(args);
     if (cmd == nullptr) {
       log.Log(base::LogLevel::kWarning, "Unknown command '%s' reading the append only file %s",
@@ -331,23 +336,10 @@ base::Status AofService::ReplayCommands(std::string_view name, std::string_view 
                                   " at offset " + std::to_string(*valid_up_to));
 }
 
-// The start-up load serves clients (-LOADING) every
-// loading-process-events-interval-bytes, and key-load-delay (a test knob)
-// slows each command.
-void AofService::LoadProgress(size_t offset) {
-  const int delay = server_->config().key_load_delay;
-  if (delay > 0) usleep(static_cast<useconds_t>(delay));
-  const auto interval = static_cast<size_t>(
-      std::max<int64_t>(1024, server_->config().loading_process_events_interval_bytes));
-  if (offset < next_progress_) return;
-  next_progress_ = offset + interval;
-  server_->LoadingProgress(offset);
-}
-
 base::Status AofService::LoadAndOpenAtStartup() {
   bool found = false;
   startup_load_ = true;
-  next_progress_ = 0;
+  loaded_bytes_ = 0;
   server_->StartLoading(0);
   base::Status loaded = Load(&found);
   server_->StopLoading();

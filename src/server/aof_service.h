@@ -93,7 +93,6 @@ class AofService final : public EffectSink {
   std::string PathOf(std::string_view name) const;
   base::Status UpgradeOldStyleFile();
   base::Status LoadFile(const persistence::AofFileInfo& f, bool last);
-  void LoadProgress(size_t offset);
   base::Status ReplayCommands(std::string_view name, std::string_view data, bool last,
                               size_t* valid_up_to, bool* truncated);
   base::Status StartBaseWrite(const std::string& path, const std::string& temp,
@@ -128,8 +127,9 @@ class AofService final : public EffectSink {
   uint64_t rewrites_ = 0;
   int64_t last_rewrite_sec_ = -1;
   bool loading_ = false;
-  bool startup_load_ = false;  // serve clients while loading (LoadProgress)
-  size_t next_progress_ = 0;
+  bool startup_load_ = false;  // report the progress of the load to the server
+  uint64_t loaded_bytes_ = 0;  // bytes of the files read so far
+  uint64_t replay_base_ = 0;   // offset of the commands being replayed in them
   // Turning the AOF on: its first rewrite runs, writes go to temp_incr_.
   bool enabling_ = false;
   std::string temp_incr_;

@@ -4,6 +4,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -529,12 +530,25 @@ int Server::Run() {
   return exit_code_;
 }
 
-void Server::StartLoading(uint64_t total_bytes) {
-  loading_ = LoadingState{true, clock_->NowMillis(), total_bytes, 0};
+namespace {
+
+uint64_t LoadingEventsInterval(const ServerConfig& cfg) {
+  return static_cast<uint64_t>(std::max<int64_t>(1024, cfg.loading_process_events_interval_bytes));
 }
+
+}  // namespace
+
+void Server::StartLoading(uint64_t total_bytes) {
+  loading_ = LoadingState{true, clock_->NowMillis(), total_bytes, 0,
+                          LoadingEventsInterval(config())};
+}
+
+void Server::LoadingKeyDelay() const { DelayPerKey(config().key_load_delay); }
 
 void Server::LoadingProgress(uint64_t loaded_bytes) {
   loading_.loaded_bytes = loaded_bytes;
+  if (loaded_bytes < loading_.next_events) return;
+  loading_.next_events = loaded_bytes + LoadingEventsInterval(config());
   ProcessEventsWhileLoading();
   // SHUTDOWN, SIGTERM or SIGINT during the load: exit now, as Redis does
   // (a half-loaded data set is nothing to save).

@@ -215,10 +215,16 @@ class Server final : public commands::EngineHooks,
     int64_t start_ms = 0;
     uint64_t total_bytes = 0;
     uint64_t loaded_bytes = 0;
+    uint64_t next_events = 0;  // clients are served when the load gets here
   };
   const LoadingState& loading() const { return loading_; }
   void StartLoading(uint64_t total_bytes);
+  // The load has read `loaded_bytes` of its input: every
+  // loading-process-events-interval-bytes clients are served, and a
+  // shutdown asked for meanwhile ends the process.
   void LoadingProgress(uint64_t loaded_bytes);
+  // One key (or AOF command) was loaded: key-load-delay slows it.
+  void LoadingKeyDelay() const;
   void StopLoading() { loading_.active = false; }
   // Accepts, reads and answers clients once, without waiting.
   void ProcessEventsWhileLoading();

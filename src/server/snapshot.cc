@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <ctime>
 
 #include <string>
@@ -50,12 +49,7 @@ class SaveKeyPacer {
   explicit SaveKeyPacer(Server* server) : server_(server) {}
   void operator()() {
     const int delay = server_->config().rdb_key_save_delay;
-    if (delay > 0) {
-      usleep(static_cast<useconds_t>(delay));
-    } else if (delay < 0) {
-      const timespec ts{0, static_cast<long>(-int64_t{delay})};
-      nanosleep(&ts, nullptr);
-    }
+    DelayPerKey(delay);
     if (delay != 0 || ++keys_ % kSignalCheckKeys == 0) server_->PollSignals();
   }
 
@@ -68,6 +62,15 @@ class SaveKeyPacer {
 }  // namespace
 
 std::string SaveTempPath() { return "temp-" + std::to_string(static_cast<int>(getpid())) + ".rdb"; }
+
+void DelayPerKey(int delay) {
+  if (delay > 0) {
+    usleep(static_cast<useconds_t>(delay));
+  } else if (delay < 0) {
+    const timespec ts{0, static_cast<long>(-int64_t{delay})};
+    nanosleep(&ts, nullptr);
+  }
+}
 
 persistence::RdbSaveOptions SnapshotSaveOptions(Server& server, bool aof_base) {
   const ServerConfig& cfg = server.config();
@@ -108,36 +111,16 @@ base::Status SaveSnapshot(Server& server) {
 
 namespace {
 
-// The start-up load: clients are served every
-// loading-process-events-interval-bytes of the file (they get -LOADING
-// for most commands), and key-load-delay (a test knob) slows each key.
+// The start-up load reports its progress (the server serves clients
+// between pieces of it) and each key (key-load-delay).
 class StartupLoadProgress final : public persistence::RdbLoadObserver {
  public:
-  explicit StartupLoadProgress(Server* server)
-      : server_(server),
-        interval_(static_cast<size_t>(
-            std::max<int64_t>(1024, server->config().loading_process_events_interval_bytes))),
-        next_(interval_) {}
-
-  void OnType(size_t offset, uint8_t) override {
-    if (offset < next_) return;
-    next_ = offset + interval_;
-    server_->LoadingProgress(offset);
-  }
-  void OnValue(int64_t) override {
-    const int delay = server_->config().key_load_delay;
-    if (delay > 0) {
-      usleep(static_cast<useconds_t>(delay));
-    } else if (delay < 0) {
-      const timespec ts{0, static_cast<long>(-int64_t{delay})};
-      nanosleep(&ts, nullptr);
-    }
-  }
+  explicit StartupLoadProgress(Server* server) : server_(server) {}
+  void OnType(size_t offset, uint8_t) override { server_->LoadingProgress(offset); }
+  void OnValue(int64_t) override { server_->LoadingKeyDelay(); }
 
  private:
   Server* server_;
-  size_t interval_;
-  size_t next_;
 };
 
 base::Status LoadSnapshotFile(Server& server, bool replace_existing, bool at_startup) {

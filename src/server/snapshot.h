@@ -27,6 +27,11 @@ base::Status SaveSnapshot(Server& server);
 // The temporary file SaveSnapshot writes (in `dir`): temp-<pid>.rdb.
 std::string SaveTempPath();
 
+// Sleeps as Redis's key-save and key-load delays do (test knobs slowing a
+// save or a load per key): `delay` microseconds, or -delay nanoseconds
+// when negative; nothing when 0.
+void DelayPerKey(int delay);
+
 // BGSAVE: starts a background save of the data set as it is now (see
 // background_save.h). Fails when a background job runs or the temporary
 // file cannot be created; INFO persistence and the logs follow Redis's.
