@@ -20,6 +20,21 @@ std::string DirOf(const std::string& path) {
 
 }  // namespace
 
+bool WriteFully(int fd, std::string_view data, size_t* written) {
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;  // no progress on a regular file: give up
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (written != nullptr) *written = done;
+  return done == data.size();
+}
+
 base::Status SyncDirectoryOf(const std::string& path) {
   const int dfd = ::open(DirOf(path).c_str(), O_RDONLY | O_CLOEXEC);
   if (dfd < 0) return base::Status::IoError("opening the directory of " + path + ": " + ErrnoText());
@@ -127,21 +142,13 @@ void BackgroundFile::Run() {
     const bool ok = status_.ok();
     lock.unlock();
     std::string failure;
-    const char* p = chunk.data();
-    size_t left = ok ? chunk.size() : 0;
-    while (left > 0) {
-      const ssize_t n = ::write(fd_, p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        failure = "Write error saving DB on disk: " + ErrnoText();
-        break;
-      }
-      p += n;
-      left -= static_cast<size_t>(n);
+    size_t done = 0;
+    if (ok && !WriteFully(fd_, chunk, &done)) {
+      failure = "Write error saving DB on disk: " + ErrnoText();
     }
     lock.lock();
     pending_ -= chunk.size();
-    written_ += chunk.size() - left;
+    written_ += done;
     if (!failure.empty() && status_.ok()) status_ = base::Status::IoError(failure);
   }
   // Committed: make it durable, then give it its name.

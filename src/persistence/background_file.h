@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "base/status.h"
@@ -88,6 +89,11 @@ class BackgroundFileSink final : public RdbSink {
   BackgroundFile* file_;
   std::string buf_;
 };
+
+// Writes all of `data` to `fd`, going on after short writes and EINTR.
+// False on a failure, with errno saying why; *written (when given) gets
+// how much went out.
+bool WriteFully(int fd, std::string_view data, size_t* written = nullptr);
 
 // fsync of the directory holding `path`, so a rename in it is durable.
 base::Status SyncDirectoryOf(const std::string& path);

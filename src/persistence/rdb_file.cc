@@ -46,15 +46,8 @@ class FileSink final : public RdbSink {
   static constexpr size_t kBufferSize = 1 << 16;
 
   void WriteAll(const char* p, size_t len) {
-    while (len > 0 && error_.empty()) {
-      const ssize_t n = ::write(fd_, p, len);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        error_ = "write: " + ErrnoText();
-        return;
-      }
-      p += n;
-      len -= static_cast<size_t>(n);
+    if (error_.empty() && !WriteFully(fd_, std::string_view(p, len))) {
+      error_ = "write: " + ErrnoText();
     }
   }
 

@@ -14,6 +14,7 @@
 #include "base/memory_stats.h"
 #include "keyspace/keyspace.h"
 #include "persistence/aof_format.h"
+#include "persistence/background_file.h"
 #include "persistence/rdb_io.h"
 #include "persistence/rdb_loader.h"
 #include "persistence/rdb_writer.h"
@@ -51,17 +52,11 @@ base::Status WriteFileAtomically(const std::string& path, std::string_view data)
   const std::string temp = path + ".tmp";
   const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return base::Status::IoError("Can't open " + temp + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string err = std::strerror(errno);
-      close(fd);
-      unlink(temp.c_str());
-      return base::Status::IoError("Error writing " + temp + ": " + err);
-    }
-    done += static_cast<size_t>(n);
+  if (!persistence::WriteFully(fd, data)) {
+    const std::string err = std::strerror(errno);
+    close(fd);
+    unlink(temp.c_str());
+    return base::Status::IoError("Error writing " + temp + ": " + err);
   }
   if (fsync(fd) != 0 || close(fd) != 0) {
     unlink(temp.c_str());
@@ -72,17 +67,6 @@ base::Status WriteFileAtomically(const std::string& path, std::string_view data)
     return base::Status::IoError("Error renaming " + temp + ": " + std::strerror(errno));
   }
   return base::Status::Ok();
-}
-
-bool WriteAll(int fd, std::string_view data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
 }
 
 }  // namespace
@@ -739,7 +723,7 @@ bool AofService::HoldsReplies() const {
 void AofService::BeforeSleep() {
   if (buf_.empty() || fd_ < 0) return;
   if (flush_sleep_us_ > 0) usleep(static_cast<useconds_t>(flush_sleep_us_));
-  if (!WriteAll(fd_, buf_)) {
+  if (!persistence::WriteFully(fd_, buf_)) {
     last_write_error_ = std::strerror(errno);
     if (last_write_ok_) {
       server_->logger().Log(base::LogLevel::kWarning, "Error writing to the AOF file: %s",
