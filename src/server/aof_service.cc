@@ -405,12 +405,7 @@ base::Status AofService::WriteBaseNow(const std::string& path) {
   OSPREY_RETURN_IF_ERROR(StartBaseWrite(path, PathOf(RewriteTempName()),
                                         [&result](const base::Status& st) { result = st; }));
   server_->background_save().FinishNow();
-  if (result.ok()) {
-    struct stat st;
-    base_size_ = stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
-    incr_size_ = 0;
-  }
-  return result;
+  return result;  // the start-up measures the files afterwards
 }
 
 std::string AofService::RewriteTempName() const {
@@ -645,12 +640,6 @@ void AofService::AbandonRewrite() {
   unlink(PathOf(temp_incr_).c_str());
   temp_incr_.clear();
   enabling_ = false;
-}
-
-base::Status AofService::Rewrite() {
-  OSPREY_RETURN_IF_ERROR(StartRewrite());
-  server_->background_save().FinishNow();
-  return last_rewrite_ok_ ? base::Status::Ok() : base::Status::IoError("AOF rewrite failed");
 }
 
 base::Status AofService::Reload() {

@@ -69,8 +69,6 @@ class AofService final : public EffectSink {
   void ScheduleRewrite() { rewrite_scheduled_ = true; }
   // Stops a running rewrite, removing its files (SHUTDOWN, appendonly no).
   void StopRewrite();
-  // StartRewrite, then completes it at once (start-up, tests).
-  base::Status Rewrite();
 
   // --- EffectSink ---
   void Write(int db, std::span<const std::string> args) override;

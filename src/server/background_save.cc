@@ -106,9 +106,7 @@ void BackgroundSave::FinishNow() {
     job_->walk->Finish();
     EndWalk();
   }
-  job_->file->Commit();
-  const base::Status st = job_->file->CommitAndWait();
-  Complete(st);
+  Complete(job_->file->CommitAndWait());
 }
 
 void BackgroundSave::Complete(const base::Status& st) {
