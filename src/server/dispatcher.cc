@@ -114,14 +114,15 @@ void Dispatcher::ProcessRequest(Client& c, std::span<const std::string_view> arg
     server_->PostponeClient(&c);
     return;
   }
-  // Persistence is failing: refuse writes (and PING, as Redis does).
-  if (cmd->has(commands::kCmdWrite) || std::string_view(cmd->fullname) == "ping" ||
-      (std::string_view(cmd->fullname) == "exec" && (c.multi_cmd_flags & commands::kCmdWrite))) {
-    std::string error;
-    if (WritesDeniedByDiskError(*server_, &error)) {
-      Reject(c, cmd, error);
-      return;
-    }
+  // Persistence is failing: refuse writes (and PING, as Redis does). The
+  // rare failure is looked at first, so other requests pay no name checks.
+  if (std::string error; WritesDeniedByDiskError(*server_, &error) &&
+                         (cmd->has(commands::kCmdWrite) ||
+                          std::string_view(cmd->fullname) == "ping" ||
+                          (std::string_view(cmd->fullname) == "exec" &&
+                           (c.multi_cmd_flags & commands::kCmdWrite)))) {
+    Reject(c, cmd, error);
+    return;
   }
   if (server_->serving_during_load() && !cmd->has(commands::kCmdLoading)) {
     Reject(c, cmd, protocol::ErrorText(protocol::ErrorCode::kLoading));
