@@ -46,6 +46,14 @@ class RespError(Exception):
     pass
 
 
+def server_binaries() -> dict[str, str]:
+    """The two servers compared: $OSPREY_SERVER (default the repo's
+    build/osprey-server) and $REDIS_SERVER (default /usr/bin/redis-server)."""
+    repo = Path(__file__).resolve().parent.parent
+    return {"redis": os.environ.get("REDIS_SERVER", "/usr/bin/redis-server"),
+            "osprey": os.environ.get("OSPREY_SERVER", str(repo / "build" / "osprey-server"))}
+
+
 def encode_command(args) -> bytes:
     out = [b"*%d\r\n" % len(args)]
     for arg in args:

@@ -1358,9 +1358,7 @@ def main(argv=None) -> int:
     if argv and argv[0] in ("_writer", "_prober"):
         return role_main(argv)
     opts = parse_args(argv)
-    binaries = {"redis": os.environ.get("REDIS_SERVER", "/usr/bin/redis-server"),
-                "osprey": os.environ.get("OSPREY_SERVER",
-                                         str(REPO_DIR / "build" / "osprey-server"))}
+    binaries = benchlib.server_binaries()
     extra_args = {"redis": shlex.split(opts.redis_args),
                   "osprey": shlex.split(opts.osprey_args)}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from benchlib import (HOST, BenchError, RespClient, RespError, Server, StartError, info_section,
-                      load_keys, loadavg, pinned, rss_bytes, run_benchmark, wait_for_quiet)
+                      load_keys, loadavg, pinned, rss_bytes, run_benchmark, server_binaries,
+                      wait_for_quiet)
 from report import markdown_snippet, print_report
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -613,9 +614,7 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     opts = parse_args(argv)
-    binaries = {"redis": os.environ.get("REDIS_SERVER", "/usr/bin/redis-server"),
-                "osprey": os.environ.get("OSPREY_SERVER",
-                                         str(REPO_DIR / "build" / "osprey-server"))}
+    binaries = server_binaries()
     extra_args = {"redis": shlex.split(opts.redis_args),
                   "osprey": shlex.split(opts.osprey_args)}
     # Turn SIGTERM into an exception so the finally block stops the servers.

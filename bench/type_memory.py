@@ -14,7 +14,6 @@ Environment: OSPREY_SERVER, REDIS_SERVER as for run_bench.py.
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import socket
 import sys
@@ -24,9 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import HOST, BenchError, RespClient, Server, info_section, rss_bytes  # noqa: E402
+from benchlib import (HOST, BenchError, RespClient, Server, info_section, rss_bytes,  # noqa: E402
+                      server_binaries)
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET = 0.7
 
 
@@ -112,10 +111,7 @@ def main() -> int:
     ap.add_argument("--server-args", default="",
                     help='extra arguments for both servers, e.g. "--list-compress-depth 1"')
     opts = ap.parse_args()
-    binaries = {
-        "osprey": os.environ.get("OSPREY_SERVER", str(ROOT / "build" / "osprey-server")),
-        "redis": os.environ.get("REDIS_SERVER", "/usr/bin/redis-server"),
-    }
+    binaries = server_binaries()
     kinds = [k for k in opts.only.split(",") if k]
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="osprey-typemem-") as tmp:
