@@ -157,6 +157,27 @@ def make_server(request, server_binary, tmp_path_factory):
     started.clear()
 
 
+ORACLE = "/usr/bin/redis-server"
+
+
+@pytest.fixture
+def oracle_factory(tmp_path_factory):
+    """Starts real redis-servers (the reference), each in its own directory
+    unless `dir_path` names one; all are stopped after the test."""
+    started = []
+
+    def make(*args, dir_path=None) -> ServerProcess:
+        srv = ServerProcess(ORACLE, args=args,
+                            dir=dir_path or str(tmp_path_factory.mktemp("oracle")))
+        started.append(srv)
+        srv.start()
+        return srv
+
+    yield make
+    for srv in started:
+        srv.stop()
+
+
 @pytest.fixture
 def fresh_server(make_server) -> ServerProcess:
     return make_server()

@@ -248,27 +248,21 @@ def test_truncated_tail_is_cut_with_aof_load_truncated(make_server):
 
 
 @pytest.mark.server_may_exit
-def test_truncated_tail_refused_without_aof_load_truncated(make_server):
-    srv = make_server("--appendonly", "yes", "--aof-load-truncated", "no")
+@pytest.mark.parametrize("args,tail,message", [
+    (("--aof-load-truncated", "no"), b"*2\r\n$3\r\nDEL\r\n$1",
+     "Unexpected end of file reading the append only file"),
+    ((), b"this is no command\r\n*1\r\n$4\r\nPING\r\n",
+     "Bad file format reading the append only file"),
+], ids=["truncated-tail-without-aof-load-truncated", "corrupt-file"])
+def test_damaged_file_refused(make_server, args, tail, message):
+    srv = make_server("--appendonly", "yes", *args)
     srv.client().set("a", "1")
     srv.stop()
     with open(last_incr(srv), "ab") as f:
-        f.write(b"*2\r\n$3\r\nDEL\r\n$1")
+        f.write(tail)
     with pytest.raises(ServerStartError):
         srv.start(port=srv.port)
-    assert "Unexpected end of file reading the append only file" in srv.log_tail(200)
-
-
-@pytest.mark.server_may_exit
-def test_corrupt_file_refused(make_server):
-    srv = make_server("--appendonly", "yes")
-    srv.client().set("a", "1")
-    srv.stop()
-    with open(last_incr(srv), "ab") as f:
-        f.write(b"this is no command\r\n*1\r\n$4\r\nPING\r\n")
-    with pytest.raises(ServerStartError):
-        srv.start(port=srv.port)
-    assert "Bad file format reading the append only file" in srv.log_tail(200)
+    assert message in srv.log_tail(200)
 
 
 @pytest.mark.server_may_exit

@@ -13,32 +13,10 @@ import socket
 import time
 
 from server_process import encode_command
-
-AOF_DIR = "appendonlydir"
-MANIFEST = "appendonly.aof.manifest"
-
-
-def aof_path(srv, name=""):
-    return os.path.join(srv.dir, AOF_DIR, name)
-
-
-def manifest_lines(srv):
-    with open(aof_path(srv, MANIFEST)) as f:
-        return [line for line in f.read().splitlines() if line]
-
+from test_aof import MANIFEST, aof_path, manifest_lines, wait_rewrite_done
 
 def file_of(line):
     return line.split()[1]
-
-
-def wait_rewrite_done(c, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        info = c.info("persistence")
-        if info["aof_rewrite_in_progress"] == 0 and info["aof_rewrite_scheduled"] == 0:
-            return info
-        assert time.monotonic() < deadline, "AOF rewrite did not finish"
-        time.sleep(0.05)
 
 
 def rewrite(c):

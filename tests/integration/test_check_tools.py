@@ -21,11 +21,7 @@ import subprocess
 
 import pytest
 
-from server_process import ServerProcess
-
-ORACLE = "/usr/bin/redis-server"
-AOF_DIR = "appendonlydir"
-MANIFEST = "appendonly.aof.manifest"
+from test_aof import AOF_DIR, MANIFEST, last_incr
 FAR_FUTURE_MS = 4102444800000  # 2100-01-01
 # 80 bytes that LZF cannot shorten, so they appear as they are in an RDB file.
 INCOMPRESSIBLE = "".join(chr(33 + (i * 7919) % 90) for i in range(80))
@@ -66,21 +62,6 @@ def run(tool: str, *args, answer: str | None = None):
     return proc.returncode, proc.stdout.decode(errors="replace")
 
 
-@pytest.fixture
-def oracle_factory(tmp_path_factory):
-    started = []
-
-    def make(*args):
-        srv = ServerProcess(ORACLE, args=args, dir=str(tmp_path_factory.mktemp("oracle")))
-        started.append(srv)
-        srv.start()
-        return srv
-
-    yield make
-    for srv in started:
-        srv.stop()
-
-
 @pytest.fixture(params=["under-test", "redis"])
 def writer(request, make_server, oracle_factory):
     """Starts the server that writes the files: the one under test, or Redis."""
@@ -118,11 +99,6 @@ def manifest_files(srv):
     with open(os.path.join(srv.dir, AOF_DIR, MANIFEST)) as f:
         lines = [line.split() for line in f.read().splitlines() if line]
     return [(parts[1], parts[5]) for parts in lines]
-
-
-def last_incr(srv) -> str:
-    incrs = [name for name, kind in manifest_files(srv) if kind == "i"]
-    return os.path.join(srv.dir, AOF_DIR, incrs[-1])
 
 
 def analyzed(out: str, name: str) -> dict:

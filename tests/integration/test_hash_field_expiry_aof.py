@@ -11,21 +11,17 @@ Redis 7.0 has none of these commands: against it (OSPREY_SERVER=
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 
-AOF_DIR = "appendonlydir"
-MANIFEST = "appendonly.aof.manifest"
+from test_aof import last_incr
 
 
 def incr_commands(srv):
     """The commands of the last incremental file (names in lower case),
     SELECTs left out."""
-    with open(os.path.join(srv.dir, AOF_DIR, MANIFEST)) as f:
-        incrs = [l.split()[1] for l in f.read().splitlines() if l.endswith("type i")]
-    with open(os.path.join(srv.dir, AOF_DIR, incrs[-1]), "rb") as f:
+    with open(last_incr(srv), "rb") as f:
         data = f.read()
     cmds, pos = [], 0
     while pos < len(data):

@@ -7,7 +7,6 @@ SHUTDOWN exits at once without saving a half-loaded data set.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
@@ -105,33 +104,29 @@ def test_clients_get_loading_replies_while_the_data_set_loads(make_server, serve
         srv.stop()
 
 
+def stop_with_shutdown(srv, port):
+    request(port, "SHUTDOWN")  # no reply: the connection closes
+    srv.proc.wait(timeout=10)
+
+
+def stop_with_sigterm(srv, port):
+    srv.proc.send_signal(15)
+    assert srv.proc.wait(timeout=10) == 0
+
+
 @pytest.mark.server_may_exit
-def test_shutdown_during_the_load_exits_without_saving(make_server, server_binary, tmp_path):
+@pytest.mark.parametrize("stop", [stop_with_shutdown, stop_with_sigterm],
+                         ids=["shutdown", "sigterm"])
+def test_stopping_during_the_load_exits_without_saving(make_server, server_binary, tmp_path,
+                                                       stop):
     data_dir = make_data_dir(make_server, tmp_path, appendonly=False)
     dump = os.path.join(data_dir, "dump.rdb")
     before = open(dump, "rb").read()
     srv, port, done, errors = start_in_background(server_binary, data_dir, "--save", "3600 1")
     try:
         assert request(port, "GET", "key:1") == LOADING
-        request(port, "SHUTDOWN")  # no reply: the connection closes
-        srv.proc.wait(timeout=10)
+        stop(srv, port)
         assert open(dump, "rb").read() == before  # not replaced by a partial data set
-    finally:
-        done.wait(60)
-        srv.stop()
-
-
-@pytest.mark.server_may_exit
-def test_sigterm_during_the_load_exits_without_saving(make_server, server_binary, tmp_path):
-    data_dir = make_data_dir(make_server, tmp_path, appendonly=False)
-    dump = os.path.join(data_dir, "dump.rdb")
-    before = open(dump, "rb").read()
-    srv, port, done, errors = start_in_background(server_binary, data_dir, "--save", "3600 1")
-    try:
-        assert request(port, "GET", "key:1") == LOADING
-        srv.proc.send_signal(15)
-        assert srv.proc.wait(timeout=10) == 0
-        assert open(dump, "rb").read() == before
     finally:
         done.wait(60)
         srv.stop()

@@ -19,21 +19,6 @@ ORACLE = "/usr/bin/redis-server"
 FAR_FUTURE_MS = 4102444800000  # 2100-01-01
 
 
-@pytest.fixture
-def oracle_factory(tmp_path_factory):
-    started = []
-
-    def make(dir_path=None, *args):
-        srv = ServerProcess(ORACLE, args=args, dir=dir_path or str(tmp_path_factory.mktemp("oracle")))
-        started.append(srv)
-        srv.start()
-        return srv
-
-    yield make
-    for srv in started:
-        srv.stop()
-
-
 def populate(c):
     """Every type and encoding, small and large, in databases 0, 1 and 9."""
     c.flushall()
@@ -118,7 +103,7 @@ def test_our_file_loads_into_redis(server, oracle_factory, tmp_path):
     data_dir = tmp_path / "redis"
     data_dir.mkdir()
     shutil.copy(path, data_dir / "dump.rdb")
-    oracle = oracle_factory(str(data_dir))
+    oracle = oracle_factory(dir_path=str(data_dir))
     assert snapshot(oracle) == expected
     server.client().flushall()
 
