@@ -183,8 +183,14 @@ Db::FieldExpiryResult Db::RemoveExpiredFields(Entry e, std::string_view key, siz
   auto* hash = static_cast<types::HashValue*>(e.object());
   const int64_t now = keyspace_->now_ms();
   FieldExpiryResult r;
-  r.removed = max_visits == SIZE_MAX ? hash->RemoveExpired(now)
-                                     : hash->RemoveExpiredStep(now, max_visits);
+  // The names go to the listener: each removal reaches the AOF and replicas
+  // as an HDEL of its own (Redis 7.4).
+  auto keep_name = [&r](std::string_view field) { r.fields.emplace_back(field); };
+  if (max_visits == SIZE_MAX) {
+    hash->RemoveExpired(now, keep_name);
+  } else {
+    hash->RemoveExpiredStep(now, max_visits, keep_name);
+  }
   if (hash->Size() == 0) {
     field_expiry_.Remove(key);
     table_.Erase(e);
@@ -222,8 +228,10 @@ size_t Db::ExpireHashFieldsStep(size_t budget) {
       continue;
     }
     const FieldExpiryResult r = RemoveExpiredFields(e, key, budget - work + 1);
-    work += r.removed;
-    if (r.removed > 0 && listener) listener->OnHashFieldsExpired(index_, key, r.key_deleted);
+    work += r.fields.size();
+    if (!r.fields.empty() && listener) {
+      listener->OnHashFieldsExpired(index_, key, r.fields, r.key_deleted);
+    }
   }
   return work;
 }

@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "keyspace/entry.h"
 #include "keyspace/field_expiry.h"
@@ -81,8 +83,8 @@ class Db {
   FieldExpiryIndex& field_expiry() { return field_expiry_; }
   const FieldExpiryIndex& field_expiry() const { return field_expiry_; }
   struct FieldExpiryResult {
-    size_t removed = 0;        // fields removed
-    bool key_deleted = false;  // the hash had no field left and is gone
+    std::vector<std::string> fields;  // the fields removed
+    bool key_deleted = false;         // the hash had no field left and is gone
   };
   // Removes the expired fields of the hash `e` holds under `key` (REQUIRES:
   // a hash), deleting the key when none is left, and keeps the index in

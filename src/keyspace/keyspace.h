@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,10 +39,11 @@ class KeyspaceListener {
   // `key` was added to `db` holding a value of `type` (only while
   // set_track_new_keys is on: clients are blocked waiting for keys).
   virtual void OnKeyAdded(int db, std::string_view key, types::ValueType type) = 0;
-  // Active expiry removed fields of the hash `key` in `db`, and the key
+  // Active expiry removed `fields` of the hash `key` in `db`, and the key
   // with them when `key_deleted` (Redis 7.4: "hexpired", then "del").
-  virtual void OnHashFieldsExpired(int db, std::string_view key, bool key_deleted) {
-    (void)db, (void)key, (void)key_deleted;
+  virtual void OnHashFieldsExpired(int db, std::string_view key,
+                                   std::span<const std::string> fields, bool key_deleted) {
+    (void)db, (void)key, (void)fields, (void)key_deleted;
   }
 };
 

@@ -633,8 +633,17 @@ void Server::OnKeyExpired(int db, std::string_view key) {
 }
 
 // Redis 7.4 sends one "hexpired" per hash and active-expire pass, then
-// "del" when the hash lost its last field.
-void Server::OnHashFieldsExpired(int db, std::string_view key, bool key_deleted) {
+// "del" when the hash lost its last field; each field reaches the AOF and
+// replicas as an HDEL of its own.
+void Server::OnHashFieldsExpired(int db, std::string_view key,
+                                 std::span<const std::string> fields, bool key_deleted) {
+  if (propagation_.active()) {
+    for (const std::string& field : fields) {
+      const std::string_view hdel[] = {"HDEL", key, field};
+      propagation_.Add(db, hdel);
+    }
+    if (!dispatcher_->in_call()) propagation_.Flush();
+  }
   watches_.Touch(keyspace_->db(db), key);
   Notify(keyspace::kNotifyHash, "hexpired", key, db);
   if (key_deleted) Notify(keyspace::kNotifyGeneric, "del", key, db);

@@ -169,7 +169,8 @@ class Server final : public commands::EngineHooks,
   void OnKeyExpired(int db, std::string_view key) override;
   void OnKeyMiss(int db, std::string_view key) override;
   void OnKeyAdded(int db, std::string_view key, types::ValueType type) override;
-  void OnHashFieldsExpired(int db, std::string_view key, bool key_deleted) override;
+  void OnHashFieldsExpired(int db, std::string_view key, std::span<const std::string> fields,
+                           bool key_deleted) override;
   // --- protocol::ErrorListener ---
   void OnErrorReply(std::string_view message) override;
   // Error replies so far (the dispatcher compares before/after a command).

@@ -111,6 +111,33 @@ def test_fields_removed_by_their_time_are_written_as_hdel(aof):
     assert cmds[7:] == [["hdel", "h1", "f1"], ["hdel", "h1", "f2"]]
 
 
+def test_fields_removed_by_active_expiry_are_written_as_hdel(aof):
+    srv, c = aof
+    c.hset("h2", mapping={"a": "1", "b": "2", "c": "3"})
+    c.hset("h3", mapping={"x": "1"})
+    c.execute_command("HPEXPIRE", "h2", "1", "FIELDS", "2", "a", "b")
+    c.execute_command("HPEXPIRE", "h3", "1", "FIELDS", "1", "x")
+    time.sleep(0.02)
+    c.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "1")
+    deadline = time.time() + 5
+    while (c.exists("h3") or c.execute_command("HLEN", "h2") != 1) and time.time() < deadline:
+        time.sleep(0.01)
+    c.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+    cmds = incr_commands(srv)
+    assert [cmd[0] for cmd in cmds[:4]] == ["hset", "hset", "hpexpireat", "hpexpireat"]
+    # One unit per hash, the hashes in either order: several fields of one
+    # hash go inside MULTI/EXEC, in the order the hash removed them.
+    rest = cmds[4:]
+    if rest[0] == ["hdel", "h3", "x"]:
+        rest = rest[1:] + rest[:1]
+    assert rest[0] == ["multi"] and rest[3:] == [["exec"], ["hdel", "h3", "x"]]
+    assert sorted(rest[1:3]) == [["hdel", "h2", "a"], ["hdel", "h2", "b"]]
+    srv.restart()
+    c = srv.client()
+    assert c.hgetall("h2") == {b"c": b"3"}
+    assert c.exists("h3") == 0
+
+
 def test_hincrbyfloat_keeps_the_field_time(aof):
     srv, c = aof
     c.hset("h", "f", "1")
