@@ -21,6 +21,7 @@
 
 namespace osprey::types {
 
+class StreamValue;
 struct StreamConsumer;
 
 // One delivered, unacknowledged entry (Redis's NACK).
@@ -57,6 +58,10 @@ class StreamGroup {
   void set_last_id(StreamID id) { last_id_ = id; }
   int64_t entries_read() const { return entries_read_; }
   void set_entries_read(int64_t n) { entries_read_ = n; }
+  // The group delivered entry `id` of `stream` (REQUIRES: id > last_id()):
+  // moves last_id to it and keeps entries_read counting, or re-estimates it
+  // when deletions ahead make counting unsafe, as Redis 7.0 does.
+  void AdvanceLastId(const StreamValue& stream, StreamID id);
 
   // --- consumers (ordered by name, as XINFO CONSUMERS lists them) ---
   const std::map<std::string, std::unique_ptr<StreamConsumer>, std::less<>>& consumers() const {
@@ -73,11 +78,17 @@ class StreamGroup {
   // --- the pending-entries list (ordered by ID) ---
   const std::map<StreamID, StreamPendingEntry>& pel() const { return pel_; }
   StreamPendingEntry* FindPending(StreamID id);
+  // The first pending entry with an ID >= `from` (its ID in *id), or nullptr.
+  StreamPendingEntry* FindPendingFrom(StreamID from, StreamID* id);
   // Adds `id` to the PEL owned by `consumer` (delivery count 1, time now),
   // or, when already pending, moves it to `consumer` and resets time and
   // count the way XREADGROUP does for a new delivery. Returns the entry.
+  // `consumer` may be nullptr while loading (the group's PEL is read before
+  // its consumers): such an entry must get an owner through ChangeOwner
+  // before any command sees the group.
   StreamPendingEntry* AddPending(StreamID id, StreamConsumer* consumer, int64_t now_ms);
-  // Moves a pending entry to another consumer (XCLAIM); no-op when same.
+  // Moves a pending entry to another consumer (XCLAIM, or the first owner
+  // of an entry added without one); no-op when same.
   void ChangeOwner(StreamPendingEntry* entry, StreamID id, StreamConsumer* to);
   // Removes `id` from both PELs (XACK, or a claimed entry that no longer
   // exists); false when it was not pending.
@@ -89,5 +100,18 @@ class StreamGroup {
   std::map<StreamID, StreamPendingEntry> pel_;
   std::map<std::string, std::unique_ptr<StreamConsumer>, std::less<>> consumers_;
 };
+
+// --- entries-read and lag (XINFO GROUPS), from the stream's metadata ---
+// Whether a deleted entry may lie in [start, end]: only the largest deleted
+// ID is known, so this is true when it falls in the range and is not before
+// the first live entry.
+bool StreamRangeHasTombstones(const StreamValue& stream, StreamID start, StreamID end);
+// How many entries were added to `stream` up to and including `id`, when
+// the metadata can tell (the last ID, the first live entry or before it
+// with no deletions, an empty stream); kStreamEntriesReadUnknown otherwise.
+int64_t StreamEntriesReadAt(const StreamValue& stream, StreamID id);
+// The number of entries `group` has yet to deliver; false when unknown
+// (XINFO then replies null).
+bool StreamGroupLag(const StreamValue& stream, const StreamGroup& group, int64_t* lag);
 
 }  // namespace osprey::types
