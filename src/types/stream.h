@@ -116,6 +116,10 @@ class StreamValue final : public Object {
   // The first / last live entry (false when empty).
   bool First(StreamEntry* out) const;
   bool Last(StreamEntry* out) const;
+  // The ID of the first entry held, a tombstone or not; Max() when no node
+  // is left. An approximate MINID trim is propagated with it (Redis's
+  // streamGetEdgeID without skipping tombstones).
+  StreamID FirstIdWithTombstones() const;
 
   // --- nodes (RDB, DUMP, XINFO) ---
   size_t NodeCount() const { return nodes_.size(); }
@@ -123,7 +127,8 @@ class StreamValue final : public Object {
   void ForEachNode(const std::function<void(StreamID, std::string_view)>& fn) const;
   // Loading only: adds a node as it is. REQUIRES: `node` passed the deep
   // node check (stream_node_check.h) for `master`, master greater than
-  // every node already held, and the node holds at least one live entry.
+  // every node already held, and the node holds at least one entry (Redis
+  // writes nodes whose entries are all tombstones after some trims).
   // Metadata is then set with the setters above.
   void AppendNode(StreamID master, Listpack node);
 
@@ -139,7 +144,8 @@ class StreamValue final : public Object {
 
  private:
   // Nodes keyed by master ID; each holds at least one entry (live or
-  // deleted) until all its entries are deleted, when it is freed.
+  // deleted). XDEL frees a node when it deletes its last live entry; a trim
+  // may leave one holding only tombstones, as Redis does (stream_node.h).
   std::map<StreamID, Listpack> nodes_;
   uint64_t length_ = 0;
   StreamID last_id_;
@@ -147,6 +153,16 @@ class StreamValue final : public Object {
   StreamID max_deleted_id_;
   uint64_t entries_added_ = 0;
   std::map<std::string, std::unique_ptr<StreamGroup>, std::less<>> groups_;
+
+  // Implementation helpers (stream.cc).
+  void FinishAppend(StreamID id);
+  // Where a forward walk from `start` begins.
+  std::map<StreamID, Listpack>::const_iterator SeekForward(StreamID start) const;
+  // Flags entries of `node` deleted from its start while `trim` asks for it
+  // (an exact trim of the first node that cannot go whole); adds their
+  // number to *removed. False when none was flagged.
+  bool TrimNodePartly(Listpack* node, StreamID master, const StreamTrim& trim,
+                      uint64_t* removed);
 };
 
 }  // namespace osprey::types
