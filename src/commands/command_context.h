@@ -28,6 +28,19 @@ enum class BlockTimeoutReply : uint8_t {
   kNullBulk,   // a null bulk string: no Redis 7.0 command times out with it
 };
 
+// What a blocking command may ask for beyond BlockForKeys (the stream
+// commands; see handlers/stream_helpers.h for how XREAD uses them).
+struct BlockOptions {
+  // When non-empty, the command runs again with these arguments instead of
+  // the ones it received: XREAD pins "$" to the ID it meant when the client
+  // blocked, so a later run does not read it afresh.
+  std::span<const std::string_view> rerun_args;
+  // Also run the command again when one of its keys is deleted or stops
+  // holding a value of the awaited type (Redis 7.0 answers a blocked
+  // XREADGROUP then); that run sees ReadyKey() set to the key.
+  bool wake_on_key_removed = false;
+};
+
 // Services of the engine around the keyspace, implemented by the server.
 class EngineHooks {
  public:
@@ -48,6 +61,11 @@ class EngineHooks {
   // place in line and its first deadline.
   virtual void BlockForKeys(std::span<const std::string_view> keys, types::ValueType type,
                             int64_t deadline_ms, BlockTimeoutReply timeout_reply) = 0;
+  // BlockForKeys with `options`.
+  virtual void BlockForKeysWithOptions(std::span<const std::string_view> keys,
+                                       types::ValueType type, int64_t deadline_ms,
+                                       BlockTimeoutReply timeout_reply,
+                                       const BlockOptions& options) = 0;
   // `key` in `db` received data that blocked clients may take (a push to an
   // existing list, ZADD to an existing zset...). New keys are signalled by
   // the keyspace itself.
@@ -101,6 +119,14 @@ class CommandContext {
                     int64_t deadline_ms, BlockTimeoutReply timeout_reply) {
     hooks_->BlockForKeys(keys, type, deadline_ms, timeout_reply);
   }
+  void BlockForKeys(std::span<const std::string_view> keys, types::ValueType type,
+                    int64_t deadline_ms, BlockTimeoutReply timeout_reply,
+                    const BlockOptions& options) {
+    hooks_->BlockForKeysWithOptions(keys, type, deadline_ms, timeout_reply, options);
+  }
+  // True while the command runs again for a client it blocked (a key it
+  // waits for became ready: ready_key() names it).
+  bool reprocessing() const { return (exec_flags_ & kExecReprocess) != 0; }
   void SignalKeyReady(std::string_view key) { hooks_->SignalKeyReady(*db_, key); }
   std::string_view ready_key() const { return hooks_->ReadyKey(); }
 

@@ -28,6 +28,10 @@ struct EngineConfig {
   int64_t set_max_intset_entries = 512;
   int64_t zset_max_listpack_entries = 128;
   int64_t zset_max_listpack_value = 64;
+  // stream-node-max-bytes / stream-node-max-entries: when XADD starts a new
+  // stream node (0: no limit on entries; bytes 0 means 1 GB).
+  int64_t stream_node_max_bytes = 4096;
+  int64_t stream_node_max_entries = 100;
   // Set when this server is a replica (some commands behave differently).
   bool is_replica = false;
   // rdbcompression: LZF for long strings in RDB files and DUMP payloads.

@@ -98,6 +98,7 @@ void Db::NotifyAdded(std::string_view key, types::ValueType type) {
 Entry Db::Overwrite(Entry e, const ValueSpec& value, bool keep_ttl) {
   BeforeChange(e.key());
   TrackFieldExpiry(e.key(), value);
+  NotifyStreamRemoved(e);
   // Under LFU an overwritten key keeps its access history, as in Redis.
   if (!keyspace_->lfu()) e.set_clock(NewClock());
   e = table_.ReplaceValue(e, value);
@@ -123,7 +124,13 @@ void Db::Erase(Entry e, bool free_value) {
   if (field_expiry_.size() > 0 && e.type() == types::ValueType::kHash) {
     field_expiry_.Remove(e.key());
   }
+  NotifyStreamRemoved(e);
   table_.Erase(e, free_value);
+}
+
+void Db::NotifyStreamRemoved(Entry e) {
+  if (!keyspace_->track_new_keys() || e.type() != types::ValueType::kStream) return;
+  if (KeyspaceListener* l = keyspace_->listener()) l->OnStreamKeyRemoved(index_, e.key());
 }
 
 Entry Db::SetExpire(Entry e, int64_t ms) {

@@ -107,6 +107,8 @@ class Db {
   void BeforeChange(std::string_view key) const;
   void BeforeChange(std::string_view key, uint64_t hash) const;
   void NotifyAdded(std::string_view key, types::ValueType type);
+  // Reports a stream leaving its key (KeyspaceListener::OnStreamKeyRemoved).
+  void NotifyStreamRemoved(Entry e);
   // Puts a hash arriving with field expire times in the index.
   void TrackFieldExpiry(std::string_view key, const ValueSpec& value);
 

@@ -39,6 +39,10 @@ class KeyspaceListener {
   // `key` was added to `db` holding a value of `type` (only while
   // set_track_new_keys is on: clients are blocked waiting for keys).
   virtual void OnKeyAdded(int db, std::string_view key, types::ValueType type) = 0;
+  // The stream at `key` in `db` is about to be removed or replaced by
+  // another value (only while set_track_new_keys is on): clients blocked in
+  // XREADGROUP on it must hear of it, as Redis 7.0 tells them.
+  virtual void OnStreamKeyRemoved(int db, std::string_view key) { (void)db, (void)key; }
   // Active expiry removed `fields` of the hash `key` in `db`, and the key
   // with them when `key_deleted` (Redis 7.4: "hexpired", then "del").
   virtual void OnHashFieldsExpired(int db, std::string_view key,

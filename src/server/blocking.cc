@@ -20,7 +20,8 @@ std::string BlockingManager::Slot(int db, std::string_view key) {
 void BlockingManager::Block(Client* c, const commands::CommandDef* cmd,
                             std::span<const std::string_view> args, int db,
                             std::span<const std::string_view> keys, types::ValueType type,
-                            int64_t deadline_ms, commands::BlockTimeoutReply timeout_reply) {
+                            int64_t deadline_ms, commands::BlockTimeoutReply timeout_reply,
+                            bool wake_on_key_removed) {
   if (c == rerunning_) {
     // Still nothing for it: it stays where it was in every line.
     reblocked_ = true;
@@ -33,6 +34,7 @@ void BlockingManager::Block(Client* c, const commands::CommandDef* cmd,
   state->type = type;
   state->deadline_ms = deadline_ms;
   state->timeout_reply = timeout_reply;
+  state->wake_on_key_removed = wake_on_key_removed;
   for (std::string_view k : keys) {
     std::string slot = Slot(db, k);
     if (std::find(state->slots.begin(), state->slots.end(), slot) != state->slots.end()) continue;
@@ -127,10 +129,12 @@ void BlockingManager::ServeReady() {
         auto st = states_.find(c);
         if (st == states_.end()) continue;  // served through another key
         keyspace::Entry e = d.table().Find(key);
-        if (!e || d.IsExpired(e)) break;  // nothing left to take
-        // A client waiting for another type is not served by this key
-        // (Redis 7.0 keeps it waiting).
-        if (e.type() != st->second->type) continue;
+        // Nothing to take, or a value of another type: the client waits on
+        // (as Redis 7.0 keeps it waiting), unless it wants to hear that its
+        // key is gone.
+        if (!e || d.IsExpired(e) || e.type() != st->second->type) {
+          if (!st->second->wake_on_key_removed) continue;
+        }
         serving_key_ = key;
         Rerun(c);
         serving_key_.clear();

@@ -5,7 +5,8 @@
 // client whose deadline passes gets its command's timeout reply.
 //
 // Keys become ready when handlers signal them (a push to an existing list)
-// or when the keyspace reports a new key; the dispatcher serves ready keys
+// or when the keyspace reports a new key (or a stream key removed, for
+// clients that asked to hear of it); the dispatcher serves ready keys
 // after every top-level command, so a MULTI/EXEC or a BLMOVE that feeds
 // another key is served in one go.
 #pragma once
@@ -35,9 +36,12 @@ class BlockingManager {
   explicit BlockingManager(Server* server) : server_(server) {}
 
   // Blocks `c` (running `cmd` with `args`) as EngineHooks::BlockForKeys says.
+  // With `wake_on_key_removed` its command also runs again when one of its
+  // keys is deleted or holds another type (commands::BlockOptions).
   void Block(Client* c, const commands::CommandDef* cmd, std::span<const std::string_view> args,
              int db, std::span<const std::string_view> keys, types::ValueType type,
-             int64_t deadline_ms, commands::BlockTimeoutReply timeout_reply);
+             int64_t deadline_ms, commands::BlockTimeoutReply timeout_reply,
+             bool wake_on_key_removed = false);
   // `key` in `db` may now serve clients waiting for `type`.
   void SignalReady(int db, std::string_view key) {
     if (waiters_.empty()) return;
@@ -82,6 +86,7 @@ class BlockingManager {
     types::ValueType type;
     int64_t deadline_ms;
     commands::BlockTimeoutReply timeout_reply;
+    bool wake_on_key_removed = false;
     int64_t exec_ns = 0;  // time spent running the command, every run together
   };
   static std::string Slot(int db, std::string_view key);

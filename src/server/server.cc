@@ -177,6 +177,8 @@ void Server::ApplyConfig() {
   engine_config_.set_max_intset_entries = cfg.set_max_intset_entries;
   engine_config_.zset_max_listpack_entries = cfg.zset_max_listpack_entries;
   engine_config_.zset_max_listpack_value = cfg.zset_max_listpack_value;
+  engine_config_.stream_node_max_bytes = cfg.stream_node_max_bytes;
+  engine_config_.stream_node_max_entries = cfg.stream_node_max_entries;
   engine_config_.rdb_compression = cfg.rdbcompression;
   // LRU and LFU policies keep a clock per value, so Redis stops sharing
   // small integers under them once maxmemory is set (OBJECT REFCOUNT shows it).
@@ -243,7 +245,7 @@ void Server::RegisterConfigHooks() {
        "lfu-log-factor", "lfu-decay-time", "loglevel", "hash-max-listpack-entries",
        "hash-max-listpack-value", "list-max-listpack-size", "list-compress-depth",
        "set-max-intset-entries", "zset-max-listpack-entries", "zset-max-listpack-value",
-       "rdbcompression"},
+       "stream-node-max-bytes", "stream-node-max-entries", "rdbcompression"},
       [this](const ServerConfig&) {
         ApplyConfig();
         return base::Status::Ok();
@@ -606,11 +608,17 @@ void Server::BeforeFlush(int db) {
   if (background_save_->running()) background_save_->FinishNow();
   // Client caches are not per database: any flush invalidates everything.
   tracking_.Flushed();
+  // Blocked XREADGROUPs learn that their streams are gone (Redis's
+  // scanDatabaseForDeletedStreams); others find their keys empty and wait on.
   if (db >= 0) {
     watches_.BeforeFlush(keyspace_->db(db), nullptr);
+    blocking_.SignalDb(db);
     return;
   }
-  for (int i = 0; i < keyspace_->db_count(); ++i) watches_.BeforeFlush(keyspace_->db(i), nullptr);
+  for (int i = 0; i < keyspace_->db_count(); ++i) {
+    watches_.BeforeFlush(keyspace_->db(i), nullptr);
+    blocking_.SignalDb(i);
+  }
 }
 
 void Server::BeforeSwap(int a, int b) {
@@ -656,10 +664,19 @@ void Server::OnKeyAdded(int db, std::string_view key, types::ValueType) {
 
 void Server::BlockForKeys(std::span<const std::string_view> keys, types::ValueType type,
                           int64_t deadline_ms, commands::BlockTimeoutReply timeout_reply) {
+  BlockForKeysWithOptions(keys, type, deadline_ms, timeout_reply, commands::BlockOptions{});
+}
+
+void Server::BlockForKeysWithOptions(std::span<const std::string_view> keys,
+                                     types::ValueType type, int64_t deadline_ms,
+                                     commands::BlockTimeoutReply timeout_reply,
+                                     const commands::BlockOptions& options) {
   Client* c = current_client_;
   if (c == nullptr) return;
-  blocking_.Block(c, dispatcher_->current_cmd(), dispatcher_->current_args(), c->db_index, keys,
-                  type, deadline_ms, timeout_reply);
+  const std::span<const std::string_view> args =
+      options.rerun_args.empty() ? dispatcher_->current_args() : options.rerun_args;
+  blocking_.Block(c, dispatcher_->current_cmd(), args, c->db_index, keys, type, deadline_ms,
+                  timeout_reply, options.wake_on_key_removed);
 }
 
 void Server::HandleBlockedClients() {

@@ -157,6 +157,9 @@ class Server final : public commands::EngineHooks,
   void BeforeSwap(int a, int b) override;
   void BlockForKeys(std::span<const std::string_view> keys, types::ValueType type,
                     int64_t deadline_ms, commands::BlockTimeoutReply timeout_reply) override;
+  void BlockForKeysWithOptions(std::span<const std::string_view> keys, types::ValueType type,
+                               int64_t deadline_ms, commands::BlockTimeoutReply timeout_reply,
+                               const commands::BlockOptions& options) override;
   void SignalKeyReady(keyspace::Db& db, std::string_view key) override {
     blocking_.SignalReady(db.index(), key);
   }
@@ -169,6 +172,9 @@ class Server final : public commands::EngineHooks,
   void OnKeyExpired(int db, std::string_view key) override;
   void OnKeyMiss(int db, std::string_view key) override;
   void OnKeyAdded(int db, std::string_view key, types::ValueType type) override;
+  void OnStreamKeyRemoved(int db, std::string_view key) override {
+    blocking_.SignalReady(db, key);
+  }
   void OnHashFieldsExpired(int db, std::string_view key, std::span<const std::string> fields,
                            bool key_deleted) override;
   // --- protocol::ErrorListener ---

@@ -61,15 +61,19 @@ PRESETS = {
         "ZUNIONSTORE", "BZMPOP", "BZPOPMAX", "BZPOPMIN",
     ),
     "sort": ("SORT", "SORT_RO"),
+    "streams": (
+        "XADD", "XDEL", "XLEN", "XRANGE", "XREAD", "XREVRANGE", "XSETID", "XTRIM",
+    ),
     # HELLO switches a connection to RESP3; it also enables the RESP3 stream modes.
     "resp3": ("HELLO",),
     # Keyspace/server commands whose replies need normalizing.
     "extra": ("RANDOMKEY", "SCAN", "TIME"),
 }
-DEFAULT_PRESETS = ("m1", "types", "lists", "hashes", "sets", "zsets", "sort", "resp3", "extra")
+DEFAULT_PRESETS = ("m1", "types", "lists", "hashes", "sets", "zsets", "sort", "streams", "resp3",
+                   "extra")
 # Presets whose commands make aggregates: a stream using any of them starts by
 # setting the encoding thresholds (aggregates.stream_prelude).
-AGGREGATE_PRESETS = ("types", "lists", "hashes", "sets", "zsets", "sort")
+AGGREGATE_PRESETS = ("types", "lists", "hashes", "sets", "zsets", "sort", "streams")
 
 
 # ------------------------------------------------------------------ strings
@@ -464,7 +468,7 @@ def _time(g):
 
 # The aggregate families register their entries on import.
 from . import commands_hashes, commands_lists, commands_sets, commands_sort  # noqa: E402,F401
-from . import commands_zsets  # noqa: E402,F401
+from . import commands_streams, commands_zsets  # noqa: E402,F401
 from . import aggregates  # noqa: E402
 
 
@@ -525,7 +529,7 @@ class CommandTable:
         # Then some aggregates in db 0, so that commands reading them often
         # find something from the start.
         seeds = [m.seed(gen) for m in (commands_lists, commands_hashes, commands_sets,
-                                       commands_zsets, commands_sort)]
+                                       commands_zsets, commands_sort, commands_streams)]
         return aggregates.stream_prelude(gen) + [c for cmds in seeds for c in cmds]
 
 

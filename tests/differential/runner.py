@@ -139,6 +139,7 @@ _TYPE_READS = {
     b"set": (lambda k: [b"SMEMBERS", k], nz.sorted_array),
     b"hash": (lambda k: [b"HGETALL", k], nz.sorted_pairs),
     b"zset": (lambda k: [b"ZRANGE", k, b"0", b"-1", b"WITHSCORES"], nz.exact),
+    b"stream": (lambda k: [b"XRANGE", k, b"-", b"+"], nz.exact),
 }
 # Encodings whose order is defined (an intset is sorted, a listpack hash keeps
 # insertion order): read in these, the value is compared exactly. (The
