@@ -673,3 +673,21 @@ def test_propagation_to_the_aof(make_server):
     c = srv.raw()
     assert {k: c.command("XRANGE", k, "-", "+") for k in ["s", "g", "m"]} == before
     assert c.command("XLEN", "s") == 11
+
+
+def test_aof_replay_trims_with_limit_as_written(make_server):
+    # What the AOF holds after an approximate trim with LIMIT: "=" with the
+    # LIMIT kept. A client may not send that, but the replay applies it.
+    srv = make_server("--appendonly", "yes", "--appendfsync", "always")
+    c = srv.raw()
+    for i in range(1, 11):
+        c.command("XADD", "s", i, "f", i)
+    assert c.error("XTRIM", "s", "MAXLEN", "=", 2, "LIMIT", 5) == \
+        "ERR syntax error, LIMIT cannot be used without the special ~ option"
+    srv.stop()
+    args = [b"XTRIM", b"s", b"MAXLEN", b"=", b"2", b"LIMIT", b"5"]
+    with open(last_incr(srv), "ab") as f:
+        f.write(b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args))
+    srv.start()
+    c = srv.raw()
+    assert ids(c.command("XRANGE", "s", "-", "+")) == [b"9-0", b"10-0"]
