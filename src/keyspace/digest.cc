@@ -8,6 +8,7 @@
 #include "types/list.h"
 #include "types/hash.h"
 #include "types/set.h"
+#include "types/stream.h"
 #include "types/zset.h"
 
 namespace osprey::keyspace {
@@ -172,6 +173,65 @@ Digest ListContentDigest(const types::ListValue& list) {
   return sha.Finish();
 }
 
+void UpdateLen(Sha1* sha, std::string_view s) {
+  uint8_t len[8];
+  PutLe(s.size(), 8, len);
+  sha->Update(len, sizeof(len));
+  sha->Update(s);
+}
+
+void UpdateId(Sha1* sha, types::StreamID id) {
+  uint8_t raw[16];
+  id.EncodeBigEndian(raw);
+  sha->Update(raw, sizeof(raw));
+}
+
+void UpdateCount(Sha1* sha, uint64_t n) {
+  uint8_t raw[8];
+  PutLe(n, 8, raw);
+  sha->Update(raw, sizeof(raw));
+}
+
+// A consumer group: name, last ID, read counter, then each consumer (in
+// name order) with the IDs it owns and their delivery counts. Times are
+// left out, as for keys: two servers that applied the same writes moments
+// apart (or a load of a rewritten AOF) hold other times.
+void UpdateGroup(Sha1* sha, std::string_view name, const types::StreamGroup& g) {
+  UpdateLen(sha, name);
+  UpdateId(sha, g.last_id());
+  UpdateCount(sha, static_cast<uint64_t>(g.entries_read()));
+  UpdateCount(sha, g.consumers().size());
+  for (const auto& [consumer, c] : g.consumers()) {
+    UpdateLen(sha, consumer);
+    UpdateCount(sha, c->pel.size());
+    for (const auto& [id, p] : c->pel) {
+      UpdateId(sha, id);
+      UpdateCount(sha, p->delivery_count);
+    }
+  }
+}
+
+// A stream's entries in order (ID, field count, each field and value
+// length first), its last ID, entries-added count and largest deleted ID,
+// then its groups in name order.
+Digest StreamContentDigest(const types::StreamValue& s) {
+  Sha1 sha;
+  char buf[types::kListpackIntBufSize];
+  s.Range(types::StreamID::Min(), types::StreamID::Max(), false,
+          [&](const types::StreamEntry& e) {
+            UpdateId(&sha, e.id);
+            UpdateCount(&sha, e.field_values.size());
+            for (const types::ListpackValue& v : e.field_values) UpdateLen(&sha, v.ToString(buf));
+            return true;
+          });
+  UpdateId(&sha, s.last_id());
+  UpdateCount(&sha, s.entries_added());
+  UpdateId(&sha, s.max_deleted_id());
+  UpdateCount(&sha, s.groups().size());
+  for (const auto& [name, g] : s.groups()) UpdateGroup(&sha, name, *g);
+  return sha.Finish();
+}
+
 }  // namespace
 
 Digest ValueDigest(Entry e) {
@@ -194,6 +254,9 @@ Digest ValueDigest(Entry e) {
   if (e.type() == types::ValueType::kList) {
     const Digest elements = ListContentDigest(static_cast<const types::ListValue&>(*e.object()));
     sha.Update(elements.data(), elements.size());
+  } else if (e.type() == types::ValueType::kStream) {
+    const Digest content = StreamContentDigest(static_cast<const types::StreamValue&>(*e.object()));
+    sha.Update(content.data(), content.size());
   }
   if (e.has_expire()) sha.Update(std::string_view("\0expire", 7));
   return sha.Finish();

@@ -19,7 +19,15 @@
 //                     for a sorted set, the SHA-1 of its elements in order
 //                     (member length, member, score text, NUL);
 //                     for a list, the SHA-1 of its elements in order
-//                     (each one's length, then its bytes)
+//                     (each one's length, then its bytes);
+//                     for a stream, the SHA-1 of its entries in order
+//                     (ID as 16 big-endian bytes, field count, then each
+//                     field and value length first), its last ID,
+//                     entries-added count and largest deleted ID, then each
+//                     group in name order: name, last ID, read counter and
+//                     each consumer in name order with the IDs it owns and
+//                     their delivery counts (consumer and delivery times
+//                     left out, like expire times)
 //                     then, when the key has an expire, the bytes "\0expire"
 //                   The expire time itself is left out (as Redis does): it
 //                   differs between servers that applied the same writes at
@@ -29,8 +37,6 @@
 //   data set      = XOR of all key digests, over every database; all keys
 //                   count, including ones whose time has passed but that are
 //                   still stored.
-//
-// Streams digest as their type alone until they expose their content.
 #pragma once
 
 #include <array>

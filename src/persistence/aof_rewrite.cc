@@ -9,6 +9,7 @@
 #include "types/hash.h"
 #include "types/list.h"
 #include "types/set.h"
+#include "types/stream.h"
 #include "types/zset.h"
 
 namespace osprey::persistence {
@@ -152,6 +153,87 @@ void AppendHash(std::string* out, std::string_view key, const types::HashValue& 
   });
 }
 
+void AppendBulkId(std::string* out, types::StreamID id) {
+  char buf[types::kStreamIdMaxText];
+  AppendBulk(out, std::string_view(buf, id.Format(buf)));
+}
+
+// XGROUP CREATE, then each consumer: XCLAIM ... JUSTID FORCE for each entry
+// it owns (with its delivery time and count), or XGROUP CREATECONSUMER
+// when it owns none.
+void AppendStreamGroup(std::string* out, std::string_view key, std::string_view name,
+                       const types::StreamGroup& g) {
+  AppendCount(out, '*', 7);
+  AppendBulk(out, "XGROUP");
+  AppendBulk(out, "CREATE");
+  AppendBulk(out, key);
+  AppendBulk(out, name);
+  AppendBulkId(out, g.last_id());
+  AppendBulk(out, "ENTRIESREAD");
+  AppendBulkInt(out, g.entries_read());
+  for (const auto& [consumer, c] : g.consumers()) {
+    if (c->pel.empty()) {
+      AppendCount(out, '*', 5);
+      AppendBulk(out, "XGROUP");
+      AppendBulk(out, "CREATECONSUMER");
+      AppendBulk(out, key);
+      AppendBulk(out, name);
+      AppendBulk(out, consumer);
+      continue;
+    }
+    for (const auto& [id, p] : c->pel) {
+      AppendCount(out, '*', 12);
+      AppendBulk(out, "XCLAIM");
+      AppendBulk(out, key);
+      AppendBulk(out, name);
+      AppendBulk(out, consumer);
+      AppendBulk(out, "0");
+      AppendBulkId(out, id);
+      AppendBulk(out, "TIME");
+      AppendBulkInt(out, p->delivery_time_ms);
+      AppendBulk(out, "RETRYCOUNT");
+      AppendBulkInt(out, static_cast<int64_t>(p->delivery_count));
+      AppendBulk(out, "JUSTID");
+      AppendBulk(out, "FORCE");
+    }
+  }
+}
+
+// Each entry as XADD with its ID (an empty stream as XADD MAXLEN 0 of a
+// throwaway entry, which creates the key and keeps nothing), XSETID with
+// the metadata the XADDs cannot restore, then the groups.
+void AppendStream(std::string* out, std::string_view key, const types::StreamValue& s) {
+  if (s.Length() > 0) {
+    s.Range(types::StreamID::Min(), types::StreamID::Max(), false,
+            [&](const types::StreamEntry& e) {
+              AppendCount(out, '*', 3 + e.field_values.size());
+              AppendBulk(out, "XADD");
+              AppendBulk(out, key);
+              AppendBulkId(out, e.id);
+              for (const types::ListpackValue& v : e.field_values) AppendBulkScalar(out, v);
+              return true;
+            });
+  } else {
+    AppendCount(out, '*', 7);
+    AppendBulk(out, "XADD");
+    AppendBulk(out, key);
+    AppendBulk(out, "MAXLEN");
+    AppendBulk(out, "0");
+    AppendBulk(out, "0-1");
+    AppendBulk(out, "x");
+    AppendBulk(out, "y");
+  }
+  AppendCount(out, '*', 7);
+  AppendBulk(out, "XSETID");
+  AppendBulk(out, key);
+  AppendBulkId(out, s.last_id());
+  AppendBulk(out, "ENTRIESADDED");
+  AppendBulkInt(out, static_cast<int64_t>(s.entries_added()));
+  AppendBulk(out, "MAXDELETEDID");
+  AppendBulkId(out, s.max_deleted_id());
+  for (const auto& [name, g] : s.groups()) AppendStreamGroup(out, key, name, *g);
+}
+
 }  // namespace
 
 void AppendKeyAsCommands(std::string* out, std::string_view key, Entry e) {
@@ -171,8 +253,10 @@ void AppendKeyAsCommands(std::string* out, std::string_view key, Entry e) {
     case ValueType::kHash:
       AppendHash(out, key, static_cast<const types::HashValue&>(*e.object()));
       break;
-    case ValueType::kModule:
     case ValueType::kStream:
+      AppendStream(out, key, static_cast<const types::StreamValue&>(*e.object()));
+      break;
+    case ValueType::kModule:
       OSPREY_CHECK(false && "no command form for this value type yet");
       return;
   }

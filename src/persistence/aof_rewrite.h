@@ -4,7 +4,12 @@
 // kAofRewriteItemsPerCommand elements each; a hash is HMSET the same way.
 // A hash with field expire times gets one HMSET per field, each followed by
 // HPEXPIREAT ... FIELDS 1 <field> when the field has a time (Redis 7.4's
-// form). A key's own expire time follows its value as PEXPIREAT.
+// form). A stream is one XADD per entry with its ID (XADD MAXLEN 0 of a
+// throwaway entry when it has none), XSETID with its last ID, entries-added
+// count and largest deleted ID, then per group XGROUP CREATE ... ENTRIESREAD
+// and per consumer XCLAIM ... JUSTID FORCE for each entry it owns (keeping
+// delivery time and count) or XGROUP CREATECONSUMER when it owns none.
+// A key's own expire time follows its value as PEXPIREAT.
 // The format is described in docs/formats/aof.md.
 #pragma once
 
@@ -28,7 +33,7 @@ inline constexpr size_t kAofRewriteItemsPerCommand = 64;
 // value, then PEXPIREAT when `e` has an expire time. Fields whose time has
 // passed but which are still stored are written too (with their time, so
 // a load removes them again). REQUIRES: e holds a string, list, set,
-// sorted set or hash.
+// sorted set, hash or stream.
 void AppendKeyAsCommands(std::string* out, std::string_view key, keyspace::Entry e);
 
 // Appends the whole data set: for every database holding keys, SELECT and

@@ -15,6 +15,7 @@
 #include "keyspace/string_value.h"
 #include "persistence/legacy_encodings.h"
 #include "persistence/rdb_format.h"
+#include "persistence/rdb_stream.h"
 #include "types/hash.h"
 #include "types/intset.h"
 #include "types/list.h"
@@ -35,8 +36,6 @@ keyspace::ValueSpec LoadedValue::TakeSpec() {
 }
 
 namespace {
-
-using StringSet = std::unordered_set<std::string>;
 
 LoadResult Fail(RdbReader& r, size_t at, std::string what) {
   r.FailAt(at, std::move(what));
@@ -65,24 +64,36 @@ bool ReadCount(RdbReader& r, size_t min_bytes, uint64_t* out) {
   return true;
 }
 
-std::string ElementText(const ListpackValue& v) {
-  char buf[types::kListpackIntBufSize];
-  return std::string(v.ToString(buf));
+// True when two of `values` have the same text (an integer element and a
+// string element spelling it included).
+bool HasDuplicateText(const std::vector<ListpackValue>& values) {
+  if (values.size() < 2) return false;
+  std::string digits(values.size() * types::kListpackIntBufSize, '\0');
+  std::vector<std::string_view> texts;
+  texts.reserve(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    texts.push_back(values[i].ToString(digits.data() + i * types::kListpackIntBufSize));
+  }
+  std::sort(texts.begin(), texts.end());
+  return std::adjacent_find(texts.begin(), texts.end()) != texts.end();
 }
 
 // Validates a listpack blob of `stride`-element tuples whose first elements
 // are unique (fields, members). On success *out holds a copy.
 bool LoadTupleListpack(RdbReader& r, size_t at, std::string_view blob, size_t stride,
                        const char* what, Listpack* out) {
-  StringSet keys;
+  // The first elements are gathered as they are and compared afterwards,
+  // sorted: a set of strings cost an allocation or two per element, most
+  // of the time a small hash or set takes to load.
+  std::vector<ListpackValue> keys;
   size_t i = 0;
-  bool duplicate = false;
   const bool ok = Listpack::Validate(blob, [&](const ListpackValue& v) {
-    const bool key = i++ % stride == 0;
-    duplicate = key && !keys.insert(ElementText(v)).second;
-    return !duplicate;
+    if (i++ % stride == 0) keys.push_back(v);
+    return true;
   });
-  if (!ok || i % stride != 0) {
+  // Over what was read, even when the buffer broke further on.
+  const bool duplicate = HasDuplicateText(keys);
+  if (!ok || duplicate || i % stride != 0) {
     return r.FailAt(at, std::string(what) + " integrity check failed" +
                             (duplicate ? ": listpack with dup elements" : ""));
   }
@@ -566,9 +577,7 @@ LoadResult LoadValue(RdbReader& r, uint8_t type_byte, const commands::EngineConf
     case RdbType::kStreamListpacks:
     case RdbType::kStreamListpacks2:
     case RdbType::kStreamListpacks3:
-      r.FailAt(at, std::string("streams are not supported yet (type ") +
-                       RdbTypeName(type_byte) + ")");
-      return LoadResult::kUnsupported;
+      return LoadStream(r, type, out);
   }
   return Fail(r, at, "unknown value type " + std::to_string(type_byte));
 }

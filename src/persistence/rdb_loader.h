@@ -4,7 +4,8 @@
 // Redis does on load. Every compact blob is checked in full before it is
 // trusted, and every length against the bytes left, so corrupt or hostile
 // input is refused with a message naming the offset (and the key), never
-// read out of bounds. Modules and streams are refused by name for now.
+// read out of bounds. Streams get the deep checks of
+// types/stream_node_check.h. Modules are refused by name.
 #pragma once
 
 #include <cstddef>
@@ -42,8 +43,8 @@ enum class LoadResult {
   kOk,
   kEmpty,  // a well-formed aggregate with no elements (no key may hold one)
   kError,  // the reader holds what went wrong, and where
-  // A value this server cannot hold yet (a stream, a module type); the
-  // reader says which, and where.
+  // A value this server cannot hold (a module type); the reader says
+  // which, and where.
   kUnsupported,
 };
 

@@ -8,10 +8,12 @@
 #include "base/numbers.h"
 #include "keyspace/keyspace.h"
 #include "keyspace/string_value.h"
+#include "persistence/rdb_stream.h"
 #include "types/hash.h"
 #include "types/list.h"
 #include "types/listpack.h"
 #include "types/set.h"
+#include "types/stream.h"
 #include "types/zset.h"
 
 namespace osprey::persistence {
@@ -120,7 +122,7 @@ void WriteHash(RdbEncoder& enc, const HashValue& h) {
 
 }  // namespace
 
-RdbType ValueRdbType(Entry e) {
+RdbType ValueRdbType(Entry e, int version) {
   switch (e.type()) {
     case ValueType::kString:
       return RdbType::kString;
@@ -142,8 +144,10 @@ RdbType ValueRdbType(Entry e) {
       }
       return ttls ? RdbType::kHashListpackEx : RdbType::kHashListpack;
     }
-    case ValueType::kModule:
     case ValueType::kStream:
+      return version >= kRdbVersionFieldTtl ? RdbType::kStreamListpacks3
+                                            : RdbType::kStreamListpacks2;
+    case ValueType::kModule:
       break;
   }
   OSPREY_CHECK(false && "no RDB form for this value type yet");
@@ -155,7 +159,7 @@ int ValueRdbVersion(Entry e) {
   return kRdbVersion;
 }
 
-void WriteValue(RdbEncoder& enc, Entry e) {
+void WriteValue(RdbEncoder& enc, Entry e, int version) {
   switch (e.type()) {
     case ValueType::kString: {
       if (e.kind() == keyspace::ValueKind::kInt) {
@@ -177,8 +181,11 @@ void WriteValue(RdbEncoder& enc, Entry e) {
     case ValueType::kHash:
       WriteHash(enc, HashOf(e));
       return;
-    case ValueType::kModule:
     case ValueType::kStream:
+      WriteStream(enc, static_cast<const types::StreamValue&>(*e.object()),
+                  ValueRdbType(e, version) == RdbType::kStreamListpacks3);
+      return;
+    case ValueType::kModule:
       break;
   }
   OSPREY_CHECK(false && "no RDB form for this value type yet");
@@ -246,6 +253,7 @@ RdbStreamWriter::RdbStreamWriter(RdbSink* out, const RdbSaveOptions& opts)
 void RdbStreamWriter::Begin(int version) {
   char magic[16];
   std::snprintf(magic, sizeof(magic), "REDIS%04d", version);
+  version_ = version;
   enc_.Raw(magic, 9);
   for (const auto& [name, value] : opts_.aux) {
     enc_.Byte(static_cast<uint8_t>(RdbOpcode::kAux));
@@ -276,9 +284,9 @@ void RdbStreamWriter::Key(int db, Entry e) {
     enc_.Millis(e.expire_ms());
   }
   WriteAccessInfo(enc_, e, opts_);
-  enc_.Byte(static_cast<uint8_t>(ValueRdbType(e)));
+  enc_.Byte(static_cast<uint8_t>(ValueRdbType(e, version_)));
   enc_.String(e.key());
-  WriteValue(enc_, e);
+  WriteValue(enc_, e, version_);
 }
 
 void RdbStreamWriter::End() {

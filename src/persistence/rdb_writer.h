@@ -1,9 +1,9 @@
 // Serializes values and whole data sets in Redis's RDB format, as Redis 7.0
 // writes them (RDB version 10: listpacks for small hashes and sorted sets,
-// intsets, quicklist nodes as they are in memory), so files and DUMP
-// payloads load in Redis 7.0. A hash whose fields have expire times needs
-// Redis 7.4's types (version 12); only those values (and files holding one)
-// carry version 12.
+// intsets, quicklist nodes as they are in memory, stream nodes as they
+// are), so files and DUMP payloads load in Redis 7.0. A hash whose fields
+// have expire times needs Redis 7.4's types (version 12); only those values
+// (and files holding one) carry version 12.
 #pragma once
 
 #include <cstdint>
@@ -25,13 +25,17 @@ class Keyspace;
 
 namespace osprey::persistence {
 
-// The type byte `e`'s value is written with.
-RdbType ValueRdbType(keyspace::Entry e);
+// The type byte `e`'s value is written with in a file (or payload) of RDB
+// version `version`: a stream is type 19 (Redis 7.0's), or type 21 (with
+// consumers' active times) in a file of version kRdbVersionFieldTtl, which
+// only Redis 7.4 reads anyway.
+RdbType ValueRdbType(keyspace::Entry e, int version = kRdbVersion);
 // The RDB version that type needs: kRdbVersionFieldTtl for a hash with
 // field expire times, else kRdbVersion.
 int ValueRdbVersion(keyspace::Entry e);
-// Writes `e`'s value (without its type byte or key).
-void WriteValue(RdbEncoder& enc, keyspace::Entry e);
+// Writes `e`'s value (without its type byte or key), as ValueRdbType(e,
+// version) says.
+void WriteValue(RdbEncoder& enc, keyspace::Entry e, int version = kRdbVersion);
 
 // A DUMP payload: type byte, value, the RDB version (2 bytes LE) and the
 // CRC-64 of all that (8 bytes LE).
@@ -73,7 +77,8 @@ class RdbStreamWriter {
  public:
   // `out` and `opts` must outlive the writer.
   RdbStreamWriter(RdbSink* out, const RdbSaveOptions& opts);
-  // The magic with `version`, then the AUX fields of the options.
+  // The magic with `version`, then the AUX fields of the options. Values
+  // are written as that version allows (ValueRdbType).
   void Begin(int version);
   // Enters database `db` with a size hint (SELECTDB, RESIZEDB).
   void BeginDatabase(int db, size_t keys, size_t expires);
@@ -90,6 +95,7 @@ class RdbStreamWriter {
   RdbEncoder enc_;
   const RdbSaveOptions& opts_;
   int db_ = -1;
+  int version_ = kRdbVersion;
 };
 
 // The version a file of this data set gets: kRdbVersionFieldTtl when some

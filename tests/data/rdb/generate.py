@@ -54,6 +54,44 @@ def build_cases():
         ("zset_skiplist", [("ZADD", "k", *sum([["%d.25" % i, "m%d" % i] for i in range(300)], []))]),
         ("hash_listpack", [("HSET", "k", "f1", "v1", "f2", "2", "f3", "x" * 30)]),
         ("hash_hashtable", [("HSET", "k", *sum([["f%d" % i, "v%d" % i] for i in range(600)], []))]),
+    ] + stream_cases()
+
+
+def stream_cases():
+    """Streams of every shape, with fixed IDs. Consumer seen times and
+    delivery times are the clock's: tests compare what they load with
+    itself (load, write, same bytes), not with fixed values."""
+    xadd = lambda id_, *fv: ("XADD", "k", id_, *fv)
+    return [
+        ("stream_small", [xadd("1-1", "a", "1", "b", "2"), xadd("1-2", "a", "3", "b", "4"),
+                          xadd("2-0", "c", "-5")]),
+        ("stream_nodes", [("CONFIG", "SET", "stream-node-max-entries", "3")]
+         + [xadd("%d-%d" % (10 + i // 2, i), "f", "v%d" % i) for i in range(10)]),
+        ("stream_deleted", [xadd("%d-0" % i, "f", str(i)) for i in range(1, 8)]
+         + [("XDEL", "k", "1-0", "4-0", "7-0")]),
+        ("stream_trimmed", [("CONFIG", "SET", "stream-node-max-entries", "3")]
+         + [xadd("%d-0" % i, "f", str(i)) for i in range(1, 11)]
+         + [("XTRIM", "k", "MAXLEN", "4")]),
+        ("stream_empty_groups", [("XADD", "k", "MAXLEN", "0", "5-5", "x", "y"),
+                                 ("XGROUP", "CREATE", "k", "g1", "$"),
+                                 ("XGROUP", "CREATECONSUMER", "k", "g1", "alice")]),
+        ("stream_groups", [xadd("%d-1" % i, "f", "v%d" % i, "g", "w") for i in range(1, 9)]
+         + [("XGROUP", "CREATE", "k", "g", "0"),
+            ("XREADGROUP", "GROUP", "g", "alice", "COUNT", "3", "STREAMS", "k", ">"),
+            ("XREADGROUP", "GROUP", "g", "bob", "COUNT", "2", "STREAMS", "k", ">"),
+            ("XGROUP", "CREATECONSUMER", "k", "g", "carol"),
+            ("XACK", "k", "g", "2-1"),
+            ("XCLAIM", "k", "g", "bob", "0", "1-1", "RETRYCOUNT", "7"),
+            ("XDEL", "k", "3-1"),
+            ("XGROUP", "CREATE", "k", "g2", "$"),
+            ("XGROUP", "CREATE", "k", "123", "4-1")]),
+        ("stream_xsetid", [xadd("1-0", "f", "1"), xadd("2-0", "f", "2"), ("XDEL", "k", "2-0"),
+                           ("XSETID", "k", "100-0", "ENTRIESADDED", "50", "MAXDELETEDID", "10-0")]),
+        ("stream_unordered_deleted", [xadd("1-1", "a", "1"), xadd("5-5", "a", "2"),
+                                      ("XDEL", "k", "5-5"), ("XSETID", "k", "3-3"),
+                                      xadd("4-0", "b", "3")]),
+        ("stream_large_values", [xadd("1-0", "long", "x" * 300, "int", "123456789012"),
+                                 xadd("2-0", "long", "y" * 70000, "int", "-1")]),
     ]
 
 
@@ -61,6 +99,7 @@ def reset_config(c):
     c.execute_command("CONFIG", "SET", "list-max-listpack-size", "-2")
     c.execute_command("CONFIG", "SET", "list-compress-depth", "0")
     c.execute_command("DEBUG", "QUICKLIST-PACKED-THRESHOLD", str(1 << 30))
+    c.execute_command("CONFIG", "SET", "stream-node-max-entries", "100")
 
 
 def build_dataset(c):

@@ -3,10 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "keyspace/keyspace.h"
 #include "keyspace/string_value.h"
+#include "types/stream.h"
 
 namespace osprey::keyspace {
 namespace {
@@ -49,6 +53,64 @@ TEST(ValueDigestTest, IntegerAndStringEncodingsOfTheSameBytesAgree) {
   const Digest di = ValueDigest(i);
   Entry s = ks.db(0).Add("s", EncodeRawStringValue("42"));
   EXPECT_EQ(ValueDigest(s), di);
+}
+
+// ------------------------------------------------------------------ streams
+
+std::unique_ptr<types::StreamValue> SmallStream(size_t node_max_entries) {
+  auto s = std::make_unique<types::StreamValue>();
+  types::StreamLimits limits;
+  limits.node_max_entries = node_max_entries;
+  for (uint64_t i = 1; i <= 6; ++i) {
+    const std::string v = std::to_string(i);
+    const std::string_view fv[] = {"f", v};
+    s->Append({i, 0}, fv, limits);
+  }
+  types::StreamGroup* g = s->CreateGroup("g", {3, 0}, 3);
+  bool created;
+  types::StreamConsumer* alice = g->FindOrCreateConsumer("alice", 1000, &created);
+  g->FindOrCreateConsumer("bob", 1000, &created);
+  g->AddPending({2, 0}, alice, 1000);
+  g->AddPending({3, 0}, alice, 1000);
+  return s;
+}
+
+Digest StreamDigest(std::unique_ptr<types::StreamValue> s) {
+  Keyspace ks(1, 1);
+  return ValueDigest(ks.db(0).Add("s", ValueSpec::Obj(s.release())));
+}
+
+TEST(ValueDigestTest, StreamsDigestTheirContentNotNodeLayoutOrTimes) {
+  const Digest base = StreamDigest(SmallStream(100));
+  EXPECT_EQ(StreamDigest(SmallStream(2)), base);  // other nodes, same entries
+  {
+    auto s = SmallStream(100);
+    types::StreamGroup* g = s->FindGroup("g");
+    g->FindConsumer("alice")->seen_time_ms = 5;
+    g->FindPending({2, 0})->delivery_time_ms = 7;
+    EXPECT_EQ(StreamDigest(std::move(s)), base);
+  }
+  std::vector<std::function<void(types::StreamValue*)>> changes = {
+      [](types::StreamValue* s) { s->Delete({4, 0}); },
+      [](types::StreamValue* s) { s->set_last_id({9, 0}); },
+      [](types::StreamValue* s) { s->set_entries_added(60); },
+      [](types::StreamValue* s) { s->set_max_deleted_id({1, 1}); },
+      [](types::StreamValue* s) { s->CreateGroup("h", {0, 0}, 0); },
+      [](types::StreamValue* s) { s->FindGroup("g")->set_last_id({4, 0}); },
+      [](types::StreamValue* s) { s->FindGroup("g")->set_entries_read(-1); },
+      [](types::StreamValue* s) { s->FindGroup("g")->DeleteConsumer("bob"); },
+      [](types::StreamValue* s) { s->FindGroup("g")->Acknowledge({3, 0}); },
+      [](types::StreamValue* s) { s->FindGroup("g")->FindPending({3, 0})->delivery_count = 4; },
+      [](types::StreamValue* s) {
+        types::StreamGroup* g = s->FindGroup("g");
+        g->ChangeOwner(g->FindPending({3, 0}), {3, 0}, g->FindConsumer("bob"));
+      },
+  };
+  for (size_t i = 0; i < changes.size(); ++i) {
+    auto s = SmallStream(100);
+    changes[i](s.get());
+    EXPECT_NE(StreamDigest(std::move(s)), base) << i;
+  }
 }
 
 }  // namespace

@@ -263,18 +263,19 @@ TEST_F(RdbCheckTest, BadHeaderIsDamage) {
 }
 
 TEST_F(RdbCheckTest, UnsupportedContentIsNotCalledSound) {
-  // A stream (type 21) after a sound key: refused by kind, not as damage.
+  // A module value (type 7) after a sound key: refused by kind, not as
+  // damage.
   std::string image = "REDIS0011";
   image += "\xfe";
   image += RdbLen(0);
   image += std::string("\x00", 1) + RdbString("a") + RdbString("b");
-  image += "\x15" + RdbString("stream");
+  image += "\x07" + RdbString("module");
   image += "\xff";
   image += std::string(8, '\0');
   const RdbCheckResult r = Check(image);
   ASSERT_FALSE(r.ok);
   EXPECT_TRUE(r.unsupported);
-  EXPECT_EQ(r.error_key, "stream");
+  EXPECT_EQ(r.error_key, "module");
   EXPECT_TRUE(Contains(report_, "cannot load this content")) << report_;
 }
 

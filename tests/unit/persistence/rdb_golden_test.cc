@@ -1,7 +1,8 @@
 // Bytes redis-server 7.0 wrote (tests/data/rdb, made by generate.py): the
 // same values built here DUMP to the very same bytes where the encoding's
 // order is deterministic, and Redis's payloads RESTORE into equal values.
-// The recipes below mirror generate.py's build_cases and build_dataset.
+// The recipes below mirror generate.py's build_cases (stream_cases
+// included) and build_dataset.
 
 #include <gtest/gtest.h>
 
@@ -93,6 +94,77 @@ std::vector<Case> Cases() {
   };
 }
 
+// generate.py's stream_cases: fixed IDs, so the nodes are deterministic;
+// groups carry the clock's times, so those cases compare entries only.
+std::vector<Case> StreamCases() {
+  auto xadd = [](std::vector<std::string> id_fields) { return Cmd({"XADD", "k"}, id_fields); };
+  std::vector<Command> nodes = {{"CONFIG", "SET", "stream-node-max-entries", "3"}};
+  for (int i = 0; i < 10; ++i) {
+    nodes.push_back(xadd({std::to_string(10 + i / 2) + "-" + std::to_string(i), "f",
+                          "v" + std::to_string(i)}));
+  }
+  std::vector<Command> deleted;
+  for (int i = 1; i < 8; ++i) {
+    deleted.push_back(xadd({std::to_string(i) + "-0", "f", std::to_string(i)}));
+  }
+  deleted.push_back({"XDEL", "k", "1-0", "4-0", "7-0"});
+  std::vector<Command> trimmed = {{"CONFIG", "SET", "stream-node-max-entries", "3"}};
+  for (int i = 1; i < 11; ++i) {
+    trimmed.push_back(xadd({std::to_string(i) + "-0", "f", std::to_string(i)}));
+  }
+  trimmed.push_back({"XTRIM", "k", "MAXLEN", "4"});
+  std::vector<Command> groups;
+  for (int i = 1; i < 9; ++i) {
+    groups.push_back(xadd({std::to_string(i) + "-1", "f", "v" + std::to_string(i), "g", "w"}));
+  }
+  for (Command c : std::vector<Command>{
+           {"XGROUP", "CREATE", "k", "g", "0"},
+           {"XREADGROUP", "GROUP", "g", "alice", "COUNT", "3", "STREAMS", "k", ">"},
+           {"XREADGROUP", "GROUP", "g", "bob", "COUNT", "2", "STREAMS", "k", ">"},
+           {"XGROUP", "CREATECONSUMER", "k", "g", "carol"},
+           {"XACK", "k", "g", "2-1"},
+           {"XCLAIM", "k", "g", "bob", "0", "1-1", "RETRYCOUNT", "7"},
+           {"XDEL", "k", "3-1"},
+           {"XGROUP", "CREATE", "k", "g2", "$"},
+           {"XGROUP", "CREATE", "k", "123", "4-1"}}) {
+    groups.push_back(c);
+  }
+  return {
+      {"stream_small",
+       {xadd({"1-1", "a", "1", "b", "2"}), xadd({"1-2", "a", "3", "b", "4"}),
+        xadd({"2-0", "c", "-5"})},
+       "stream"},
+      {"stream_nodes", nodes, "stream"},
+      {"stream_deleted", deleted, "stream"},
+      {"stream_trimmed", trimmed, "stream"},
+      {"stream_empty_groups",
+       {{"XADD", "k", "MAXLEN", "0", "5-5", "x", "y"},
+        {"XGROUP", "CREATE", "k", "g1", "$"},
+        {"XGROUP", "CREATECONSUMER", "k", "g1", "alice"}},
+       "stream",
+       false},
+      {"stream_groups", groups, "stream", false},
+      {"stream_xsetid",
+       {xadd({"1-0", "f", "1"}), xadd({"2-0", "f", "2"}), {"XDEL", "k", "2-0"},
+        {"XSETID", "k", "100-0", "ENTRIESADDED", "50", "MAXDELETEDID", "10-0"}},
+       "stream"},
+      {"stream_unordered_deleted",
+       {xadd({"1-1", "a", "1"}), xadd({"5-5", "a", "2"}), {"XDEL", "k", "5-5"},
+        {"XSETID", "k", "3-3"}, xadd({"4-0", "b", "3"})},
+       "stream"},
+      {"stream_large_values",
+       {xadd({"1-0", "long", std::string(300, 'x'), "int", "123456789012"}),
+        xadd({"2-0", "long", std::string(70000, 'y'), "int", "-1"})},
+       "stream"},
+  };
+}
+
+std::vector<Case> AllCases() {
+  std::vector<Case> all = Cases();
+  for (Case& c : StreamCases()) all.push_back(std::move(c));
+  return all;
+}
+
 class RdbGoldenTest : public ::testing::Test {
  protected:
   std::string Run(const std::vector<std::string>& args) {
@@ -103,6 +175,7 @@ class RdbGoldenTest : public ::testing::Test {
     ASSERT_EQ(Run({"CONFIG", "SET", "list-max-listpack-size", "-2"}), "OK");
     ASSERT_EQ(Run({"CONFIG", "SET", "list-compress-depth", "0"}), "OK");
     ASSERT_EQ(Run({"DEBUG", "QUICKLIST-PACKED-THRESHOLD", std::to_string(1 << 30)}), "OK");
+    ASSERT_EQ(Run({"CONFIG", "SET", "stream-node-max-entries", "100"}), "OK");
   }
   // Every element of key's value, sorted where the order is not part of it.
   std::vector<std::string> Contents(const std::string& key) {
@@ -116,6 +189,7 @@ class RdbGoldenTest : public ::testing::Test {
       sort = true;
     }
     if (type == "zset") r = h_.Run({"ZRANGE", key, "0", "-1", "WITHSCORES"});
+    if (type == "stream") return {h_.Run({"XRANGE", key, "-", "+"}).ToString()};
     if (type == "hash") {
       r = h_.Run({"HGETALL", key});
       std::vector<std::string> pairs;
@@ -136,13 +210,13 @@ class RdbGoldenTest : public ::testing::Test {
 
 TEST_F(RdbGoldenTest, FixturesArePresent) {
   const auto dumps = RedisDumps();
-  EXPECT_EQ(dumps.size(), Cases().size());
+  EXPECT_EQ(dumps.size(), AllCases().size());
   EXPECT_FALSE(ReadFileBytes(RdbDataPath("all_types.rdb")).empty());
 }
 
 TEST_F(RdbGoldenTest, DumpWritesRedisBytesForDeterministicEncodings) {
   const auto dumps = RedisDumps();
-  for (const Case& c : Cases()) {
+  for (const Case& c : AllCases()) {
     if (!c.deterministic) continue;
     SCOPED_TRACE(c.name);
     Run({"FLUSHALL"});
@@ -159,7 +233,7 @@ TEST_F(RdbGoldenTest, DumpWritesRedisBytesForDeterministicEncodings) {
 
 TEST_F(RdbGoldenTest, RedisPayloadsRestoreIntoEqualValues) {
   const auto dumps = RedisDumps();
-  for (const Case& c : Cases()) {
+  for (const Case& c : AllCases()) {
     SCOPED_TRACE(c.name);
     Run({"FLUSHALL"});
     ResetConfig();
