@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -388,6 +391,67 @@ TEST(StreamTest, NodesRoundTripThroughAppendNode) {
   EXPECT_TRUE(t.Delete({9, 0}));
   Add(&t, {10, 0}, {"f", "10"}, StreamLimits{4096, 4});
   EXPECT_EQ(Ids(t).back(), (StreamID{10, 0}));
+}
+
+// Random appends, deletions, exact trims and ranges against a plain map of
+// the live entries, with small nodes so that node boundaries are crossed.
+TEST(StreamTest, AgreesWithASimpleModel) {
+  std::mt19937_64 rng(12345);
+  for (int round = 0; round < 20; ++round) {
+    StreamValue s;
+    std::map<StreamID, std::string> model;
+    const StreamLimits limits{static_cast<size_t>(60 + rng() % 200), rng() % 6};
+    uint64_t next_ms = 1;
+    for (int step = 0; step < 400; ++step) {
+      const int op = static_cast<int>(rng() % 10);
+      if (op < 5) {
+        next_ms += rng() % 3;
+        const StreamID id{next_ms, rng() % 2};
+        if (!(id > s.last_id())) continue;
+        const std::string v = std::to_string(rng() % 1000);
+        const std::string f = (rng() % 4 == 0) ? "other" : "f";
+        s.Append(id, std::vector<std::string_view>{f, v}, limits);
+        model[id] = f + "=" + v;
+      } else if (op < 8 && !model.empty()) {
+        auto it = model.begin();
+        std::advance(it, static_cast<long>(rng() % model.size()));
+        const StreamID id = it->first;
+        ASSERT_TRUE(s.Delete(id));
+        model.erase(it);
+        ASSERT_FALSE(s.Delete(id));
+      } else if (op == 8) {
+        StreamTrim t;
+        if (rng() % 2) {
+          t.max_len = rng() % (model.size() + 2);
+          while (model.size() > t.max_len) model.erase(model.begin());
+        } else {
+          t.strategy = StreamTrim::Strategy::kMinId;
+          t.min_id = {rng() % (next_ms + 2), rng() % 2};
+          while (!model.empty() && model.begin()->first < t.min_id) model.erase(model.begin());
+        }
+        s.Trim(t);
+      } else {
+        StreamID a{rng() % (next_ms + 2), rng() % 2}, b{rng() % (next_ms + 2), rng() % 2};
+        if (b < a) std::swap(a, b);
+        std::vector<StreamID> want;
+        for (auto it = model.lower_bound(a); it != model.end() && it->first <= b; ++it) {
+          want.push_back(it->first);
+        }
+        ASSERT_EQ(Ids(s, a, b), want);
+        std::reverse(want.begin(), want.end());
+        ASSERT_EQ(Ids(s, a, b, true), want);
+      }
+      ASSERT_EQ(s.Length(), model.size());
+      ASSERT_EQ(s.first_id(), model.empty() ? StreamID::Min() : model.begin()->first);
+    }
+    std::vector<std::string> got, want;
+    s.Range(StreamID::Min(), StreamID::Max(), false, [&](const StreamEntry& e) {
+      got.push_back(Text(e.field_values[0]) + "=" + Text(e.field_values[1]));
+      return true;
+    });
+    for (const auto& [id, fv] : model) want.push_back(fv);
+    EXPECT_EQ(got, want);
+  }
 }
 
 TEST(StreamTest, GroupsAreCreatedFoundAndDestroyed) {
