@@ -91,6 +91,16 @@ Entry Db::Add(std::string_view key, const ValueSpec& value, int64_t expire_ms) {
   return e;
 }
 
+Entry Db::AddIfAbsent(std::string_view key, uint64_t hash, const ValueSpec& value,
+                      int64_t expire_ms, uint32_t clock, bool* added) {
+  BeforeChange(key, hash);
+  Entry e = table_.InsertIfAbsent(key, hash, value, expire_ms, clock, added);
+  if (!*added) return e;
+  TrackFieldExpiry(key, value);
+  if (keyspace_->track_new_keys()) NotifyAdded(key, e.type());
+  return e;
+}
+
 void Db::NotifyAdded(std::string_view key, types::ValueType type) {
   if (KeyspaceListener* l = keyspace_->listener()) l->OnKeyAdded(index_, key, type);
 }

@@ -51,6 +51,12 @@ class Db {
   // Adds a key that does not exist (REQUIRES: absent). Takes ownership of the
   // value's heap parts.
   Entry Add(std::string_view key, const ValueSpec& value, int64_t expire_ms = -1);
+  // Add for a load, with one probe of the table: `hash` is the table's hash
+  // of `key` and `clock` the access clock the key gets. When the key exists
+  // already nothing changes: the existing entry is returned, *added is
+  // false and `value` stays the caller's.
+  Entry AddIfAbsent(std::string_view key, uint64_t hash, const ValueSpec& value,
+                    int64_t expire_ms, uint32_t clock, bool* added);
   // Replaces the value of an existing key; drops its expire unless keep_ttl.
   Entry Overwrite(Entry e, const ValueSpec& value, bool keep_ttl);
   // Adds or overwrites (SET semantics).

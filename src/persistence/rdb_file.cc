@@ -98,7 +98,8 @@ base::Status LoadRdbFile(const std::string& path, keyspace::Keyspace& ks,
   const auto size = static_cast<size_t>(st.st_size);
   void* map = nullptr;
   if (size > 0) {
-    map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    // Mapped at once: one call instead of a page fault every few pages.
+    map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (map == MAP_FAILED) {
       const std::string err = ErrnoText();
       ::close(fd);

@@ -155,14 +155,18 @@ void PackedTable::EnsureSegments(size_t buckets) {
 }
 
 PackedTable::Bucket* PackedTable::Reserve(Bucket* b, size_t need) {
-  size_t bytes = sizeof(Bucket) + need;
-  if (b != nullptr && malloc_usable_size(b) >= bytes) return b;
+  const size_t bytes = sizeof(Bucket) + need;
+  // One size query when the bucket has room (the common case), two when it
+  // moves: each is a lookup in the allocator's tables, often a cache miss.
+  const size_t have = b != nullptr ? malloc_usable_size(b) : 0;
+  if (have >= bytes) return b;
   auto* nb = static_cast<Bucket*>(std::realloc(b, bytes));
   OSPREY_CHECK(nb != nullptr);
   if (b == nullptr) {
     nb->used = 0;
     nb->count_flags = 0;
   }
+  bucket_bytes_ += malloc_usable_size(nb) - have;
   return nb;
 }
 
@@ -175,9 +179,7 @@ PackedTable::Bucket* PackedTable::ShrinkToFit(Bucket* b) {
   return nb != nullptr ? nb : b;
 }
 
-Entry PackedTable::Find(std::string_view key, uint64_t hash) const {
-  if (count_ == 0) return Entry();
-  const Bucket* b = BucketAt(BucketIndex(hash));
+Entry PackedTable::FindInBucket(const Bucket* b, std::string_view key, uint64_t hash) {
   if (b == nullptr) return Entry();
   const uint8_t fp = FingerprintOf(hash);
   uint8_t* p = const_cast<uint8_t*>(b->data);
@@ -201,24 +203,29 @@ Entry PackedTable::Find(std::string_view key, uint64_t hash) const {
   return Entry();
 }
 
-Entry PackedTable::Insert(std::string_view key, uint64_t hash, const ValueSpec& value,
-                       int64_t expire_ms, uint32_t clock) {
+Entry PackedTable::Find(std::string_view key, uint64_t hash) const {
+  if (count_ == 0) return Entry();
+  return FindInBucket(BucketAt(BucketIndex(hash)), key, hash);
+}
+
+void PackedTable::GrowForInsert() {
   if (segments_.empty()) EnsureSegments(bucket_count());
   if (!resize_paused_) {
     // The second split catches up after a pause; normally one is enough.
     if (count_ + 1 > bucket_count() * kSplitLoad) SplitOne();
     if (count_ + 1 > bucket_count() * kSplitLoad) SplitOne();
   }
-  const size_t index = BucketIndex(hash);
+}
+
+Entry PackedTable::Append(size_t index, std::string_view key, uint64_t hash,
+                          const ValueSpec& value, int64_t expire_ms, uint32_t clock) {
   const bool heap_key = key.size() > kMaxInlineKey;
   const size_t size = kFixedHeader + VarintSize(key.size()) +
                       (heap_key ? sizeof(void*) : key.size()) + (expire_ms >= 0 ? 8 : 0) +
                       value.EncodedSize();
   Bucket*& slot = BucketAt(index);
   const size_t used = slot ? slot->used : 0;
-  if (slot) TrackAlloc(slot, -1);
   slot = Reserve(slot, used + size);
-  TrackAlloc(slot, +1);
   uint8_t* p = slot->data + used;
   WriteEntry(p, FingerprintOf(hash), key, heap_key, expire_ms, value, clock);
   slot->used = static_cast<uint32_t>(used + size);
@@ -231,13 +238,50 @@ Entry PackedTable::Insert(std::string_view key, uint64_t hash, const ValueSpec& 
   return Entry(p, hash);
 }
 
+Entry PackedTable::Insert(std::string_view key, uint64_t hash, const ValueSpec& value,
+                       int64_t expire_ms, uint32_t clock) {
+  GrowForInsert();
+  return Append(BucketIndex(hash), key, hash, value, expire_ms, clock);
+}
+
+Entry PackedTable::InsertIfAbsent(std::string_view key, uint64_t hash, const ValueSpec& value,
+                                  int64_t expire_ms, uint32_t clock, bool* inserted) {
+  // Growing first (as Insert does) keeps one walk: a split may move the key.
+  GrowForInsert();
+  const size_t index = BucketIndex(hash);
+  if (Entry e = FindInBucket(BucketAt(index), key, hash)) {
+    *inserted = false;
+    return e;
+  }
+  *inserted = true;
+  return Append(index, key, hash, value, expire_ms, clock);
+}
+
+void PackedTable::Prefetch(uint64_t hash, int step) const {
+  if (segments_.empty()) return;
+  Bucket* const& slot = BucketAt(BucketIndex(hash));
+  if (step == 0) {
+    __builtin_prefetch(&slot);
+    return;
+  }
+  const Bucket* b = slot;
+  if (b == nullptr) return;
+  const char* p = reinterpret_cast<const char*>(b);
+  if (step == 1) {
+    __builtin_prefetch(p);
+    return;
+  }
+  // Step 2: the lines past the first, up to the end of the entries.
+  constexpr size_t kLine = 64;
+  const char* end = p + sizeof(Bucket) + b->used;
+  for (p += kLine; p < end; p += kLine) __builtin_prefetch(p);
+}
+
 uint8_t* PackedTable::Splice(size_t index, size_t offset, size_t old_len, size_t new_len) {
   Bucket*& b = BucketAt(index);
   const size_t tail = b->used - offset - old_len;
   if (new_len > old_len) {
-    TrackAlloc(b, -1);
     b = Reserve(b, b->used + (new_len - old_len));
-    TrackAlloc(b, +1);
   }
   if (tail > 0 && new_len != old_len) {
     std::memmove(b->data + offset + new_len, b->data + offset + old_len, tail);
@@ -354,7 +398,6 @@ void PackedTable::SplitOne() {
       }
       to->used = static_cast<uint32_t>(move_bytes);
       to->count_flags = move_count | (from->count_flags & Bucket::kMayHaveExpires);
-      TrackAlloc(to, +1);
       BucketAt(dst) = to;
       from->used -= static_cast<uint32_t>(move_bytes);
       from->add_count(-static_cast<int>(move_count));
@@ -389,9 +432,7 @@ void PackedTable::MergeOne() {
     to = from;
   } else {
     const size_t used = to->used;
-    TrackAlloc(to, -1);
     to = Reserve(to, used + from->used);
-    TrackAlloc(to, +1);
     std::memcpy(to->data + used, from->data, from->used);
     to->used = static_cast<uint32_t>(used + from->used);
     to->count_flags = (to->count() + from->count()) |

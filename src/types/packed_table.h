@@ -57,6 +57,19 @@ class PackedTable {
   // parts. `expire_ms` < 0 means no expire. Returns the new entry.
   Entry Insert(std::string_view key, uint64_t hash, const ValueSpec& value, int64_t expire_ms,
                uint32_t clock);
+  // Find and Insert in one walk of the bucket: adds `key` as Insert does
+  // when it is absent (*inserted true, the new entry returned); otherwise
+  // returns the entry already there and leaves `value` (and the ownership
+  // of its heap parts) with the caller (*inserted false).
+  Entry InsertIfAbsent(std::string_view key, uint64_t hash, const ValueSpec& value,
+                       int64_t expire_ms, uint32_t clock, bool* inserted);
+
+  // Prefetch hints for a lookup or insert of `hash` coming soon (a load
+  // reading keys ahead of storing them). Three steps, each a few keys
+  // after the one before, as each needs what the previous one brought into
+  // the cache: 0 the bucket pointer, 1 the bucket's first bytes, 2 the
+  // rest of the bucket. They never change the table.
+  void Prefetch(uint64_t hash, int step) const;
   // Replaces the value of `e`, freeing the old one unless `free_old` is false.
   // Keeps key, expire and clock. Returns the entry at its (possibly new) place.
   Entry ReplaceValue(Entry e, const ValueSpec& value, bool free_old = true);
@@ -139,13 +152,21 @@ class PackedTable {
     return segments_[index >> kSegmentBits][index & (kSegmentSize - 1)];
   }
   void EnsureSegments(size_t buckets);
-  // Grows `b` so it can hold `need` bytes of entries. Returns the bucket.
-  static Bucket* Reserve(Bucket* b, size_t need);
+  // Grows `b` (null: a new bucket) so it can hold `need` bytes of entries,
+  // keeping bucket_bytes_ in step. Returns the bucket.
+  Bucket* Reserve(Bucket* b, size_t need);
   static Bucket* ShrinkToFit(Bucket* b);
   // Replaces bytes [offset, offset + old_len) of bucket `index` by new_len
   // bytes (left for the caller to fill), moving what follows. Returns the
   // bucket's data, which may have moved.
   uint8_t* Splice(size_t index, size_t offset, size_t old_len, size_t new_len);
+  // The entry of `key` in bucket `b` (may be null), or an invalid Entry.
+  static Entry FindInBucket(const Bucket* b, std::string_view key, uint64_t hash);
+  // Splits as the load asks before an insert (unless paused).
+  void GrowForInsert();
+  // Appends a new entry for `key` to bucket `index` (REQUIRES: absent).
+  Entry Append(size_t index, std::string_view key, uint64_t hash, const ValueSpec& value,
+               int64_t expire_ms, uint32_t clock);
   void TrackAlloc(Bucket* b, int sign);
 
   void MaybeSplit();

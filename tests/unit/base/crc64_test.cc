@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 namespace osprey::base {
@@ -34,6 +35,27 @@ TEST(Crc64Test, AnyChangedByteChangesTheCrc) {
     copy[i] ^= 1;
     EXPECT_NE(Crc64(0, copy), base) << i;
   }
+}
+
+TEST(Crc64Test, FoldingAgreesWithTheTablesForEveryLengthStartAndAlignment) {
+  std::mt19937_64 rng(11);
+  std::string data(70000, '\0');
+  for (char& c : data) c = static_cast<char>(rng());
+  for (size_t len = 0; len <= 700; ++len) {
+    const size_t offset = rng() % 16;
+    const uint64_t start = len % 3 == 0 ? 0 : rng();
+    ASSERT_EQ(Crc64(start, data.data() + offset, len),
+              Crc64Portable(start, data.data() + offset, len))
+        << "len " << len << " offset " << offset;
+  }
+  for (size_t len : {size_t{4095}, size_t{4096}, size_t{4097}, size_t{65536 + 13}}) {
+    EXPECT_EQ(Crc64(0, data.data() + 3, len), Crc64Portable(0, data.data() + 3, len)) << len;
+  }
+  // The check value through the folding path: "123456789" repeated.
+  std::string nines;
+  for (int i = 0; i < 100; ++i) nines += "123456789";
+  EXPECT_EQ(Crc64(0, nines), Crc64Portable(0, nines.data(), nines.size()));
+  EXPECT_EQ(Crc64Portable(0, "123456789", 9), 0xe9c6d914c4b8d9caULL);
 }
 
 }  // namespace

@@ -310,3 +310,110 @@ TEST(PackedTableTest, ExpireWalkRemovesOnlyWhatCallbackSays) {
 
 }  // namespace
 }  // namespace osprey::types
+
+namespace osprey::types {
+namespace {
+
+TEST(PackedTableTest, InsertIfAbsentAddsOnceAndLeavesTheValueWithTheCaller) {
+  PackedTable t(5);
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 20000; ++i) {
+      const std::string k = "key:" + std::to_string(i);
+      HeapString* value = HeapString::Create(std::string(120, static_cast<char>('a' + round)));
+      bool inserted = false;
+      Entry e = t.InsertIfAbsent(k, t.Hash(k), ValueSpec::Heap(value), i % 3 == 0 ? 1000 + i : -1,
+                                 7, &inserted);
+      ASSERT_EQ(inserted, round == 0) << k;
+      ASSERT_TRUE(e);
+      EXPECT_EQ(e.key(), k);
+      // The entry holds the first value; the second stays the caller's.
+      ASSERT_EQ(e.string_bytes(), std::string(120, 'a')) << k;
+      if (!inserted) HeapString::Destroy(value);
+    }
+  }
+  EXPECT_EQ(t.size(), 20000u);
+  EXPECT_EQ(t.expires_count(), 6667u);
+  for (int i = 0; i < 20000; i += 97) {
+    Entry e = t.Find("key:" + std::to_string(i));
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e.has_expire(), i % 3 == 0);
+    EXPECT_EQ(e.clock(), 7u);
+  }
+}
+
+TEST(PackedTableTest, InsertIfAbsentFindsKeysWhileResizingIsPaused) {
+  PackedTable t(9);
+  t.set_resize_paused(true);
+  bool inserted = false;
+  for (int i = 0; i < 500; ++i) {
+    const std::string k = std::to_string(i);
+    t.InsertIfAbsent(k, t.Hash(k), ValueSpec::Int(i), -1, 0, &inserted);
+    ASSERT_TRUE(inserted);
+  }
+  EXPECT_EQ(t.bucket_count(), 4u);  // long buckets, no split
+  for (int i = 0; i < 500; ++i) {
+    const std::string k = std::to_string(i);
+    EXPECT_EQ(t.InsertIfAbsent(k, t.Hash(k), ValueSpec::Int(-1), -1, 0, &inserted).int_value(), i);
+    ASSERT_FALSE(inserted);
+  }
+  t.set_resize_paused(false);
+  const std::string k = "one more";
+  t.InsertIfAbsent(k, t.Hash(k), ValueSpec::Int(1), -1, 0, &inserted);
+  EXPECT_TRUE(inserted);
+  EXPECT_GT(t.bucket_count(), 4u);  // catching up
+  EXPECT_EQ(t.size(), 501u);
+}
+
+TEST(PackedTableTest, PrefetchChangesNothing) {
+  PackedTable t(3);
+  for (int step = 0; step < 3; ++step) t.Prefetch(t.Hash("x"), step);  // no buckets yet
+  t.Presize(1000);
+  for (int step = 0; step < 3; ++step) t.Prefetch(t.Hash("x"), step);  // empty buckets
+  for (int i = 0; i < 1000; ++i) {
+    const std::string k = "k" + std::to_string(i);
+    for (int step = 0; step < 3; ++step) t.Prefetch(t.Hash(k), step);
+    t.Insert(k, t.Hash(k), ValueSpec::Inline(std::string(i % 200, 'v'), false), -1, 0);
+  }
+  const size_t memory = t.TableMemory();
+  for (int i = 0; i < 2000; ++i) {
+    for (int step = 0; step < 3; ++step) t.Prefetch(t.Hash("k" + std::to_string(i)), step);
+  }
+  EXPECT_EQ(t.size(), 1000u);
+  EXPECT_EQ(t.TableMemory(), memory);
+  EXPECT_EQ(t.Find("k999").string_bytes(), std::string(999 % 200, 'v'));
+}
+
+TEST(PackedTableTest, TableMemoryFollowsTheBucketsUpAndDown) {
+  PackedTable t(4);
+  const size_t empty = t.TableMemory();
+  for (int i = 0; i < 3000; ++i) {
+    const std::string k = "k" + std::to_string(i);
+    t.Insert(k, t.Hash(k), ValueSpec::Int(i), -1, 0);
+  }
+  // Values grow and shrink in place (Splice), expires come and go.
+  for (int i = 0; i < 3000; ++i) {
+    const std::string k = "k" + std::to_string(i);
+    Entry e = t.ReplaceValue(t.Find(k), ValueSpec::Inline(std::string(i % 90, 'x'), false));
+    if (i % 2 == 0) t.SetExpire(e, 5000);
+  }
+  size_t entry_bytes = 0;
+  double bucket_bytes = 0;
+  t.ForEach([&](Entry e) {
+    entry_bytes += e.Size();
+    const PackedTable::BucketUsage u = t.UsageOf(e);
+    bucket_bytes += static_cast<double>(u.allocated) / static_cast<double>(u.entries);
+  });
+  EXPECT_GE(t.TableMemory(), entry_bytes);
+  EXPECT_GE(static_cast<double>(t.TableMemory()), bucket_bytes);
+  for (int i = 0; i < 3000; ++i) {
+    const std::string k = "k" + std::to_string(i);
+    t.ReplaceValue(t.Find(k), ValueSpec::Int(1));
+    t.Erase(t.Find(k));
+  }
+  // Only the bucket directory is left (it does not shrink).
+  EXPECT_GE(t.TableMemory(), empty);
+  EXPECT_LT(t.TableMemory(), empty + 64 * 1024);
+}
+
+}  // namespace
+}  // namespace osprey::types
