@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "types/stream.h"
+
 namespace osprey::types {
 namespace {
 
@@ -204,6 +210,105 @@ TEST(StreamGroupTest, MemoryUsageGrowsWithPelAndConsumers) {
   EXPECT_GT(with_pel, one_consumer + 100 * sizeof(StreamPendingEntry));
   Consumer(g, std::string(100, 'x'));
   EXPECT_GT(g.MemoryUsage(), with_pel + 200);
+}
+
+}  // namespace
+}  // namespace osprey::types
+
+// --- entries-read and lag ---
+
+namespace osprey::types {
+namespace {
+
+void Add(StreamValue& s, uint64_t ms) {
+  const std::string_view fv[] = {"f", "v"};
+  s.Append({ms, 0}, fv, StreamLimits{});
+}
+
+int64_t Lag(const StreamValue& s, const StreamGroup& g) {
+  int64_t lag = -100;
+  return StreamGroupLag(s, g, &lag) ? lag : -1;  // -1: unknown (XINFO's null)
+}
+
+TEST(StreamGroupLagTest, EmptyNeverUsedStreamHasNoLag) {
+  StreamValue s;
+  StreamGroup g({}, kStreamEntriesReadUnknown);
+  EXPECT_EQ(Lag(s, g), 0);
+  EXPECT_EQ(StreamEntriesReadAt(s, {5, 0}), 0);
+  EXPECT_FALSE(StreamRangeHasTombstones(s, StreamID::Min(), StreamID::Max()));
+}
+
+TEST(StreamGroupLagTest, CountsFromTheFirstEntryWithoutDeletions) {
+  StreamValue s;
+  for (uint64_t ms = 1; ms <= 5; ++ms) Add(s, ms);
+  // A group made at "0" knows nothing yet but can be estimated.
+  StreamGroup g({0, 0}, kStreamEntriesReadUnknown);
+  EXPECT_EQ(StreamEntriesReadAt(s, {0, 0}), 0);   // before the first entry
+  EXPECT_EQ(StreamEntriesReadAt(s, {1, 0}), 1);   // the first entry
+  EXPECT_EQ(StreamEntriesReadAt(s, {3, 0}), -1);  // in the middle: unknown
+  EXPECT_EQ(StreamEntriesReadAt(s, {5, 0}), 5);   // the last ID
+  EXPECT_EQ(StreamEntriesReadAt(s, {9, 0}), -1);  // the future
+  EXPECT_EQ(Lag(s, g), 5);
+  g.AdvanceLastId(s, {1, 0});
+  EXPECT_EQ(g.entries_read(), 1);  // estimated: the first entry
+  EXPECT_EQ(Lag(s, g), 4);
+  g.AdvanceLastId(s, {2, 0});
+  EXPECT_EQ(g.entries_read(), 2);  // counted
+  EXPECT_EQ(g.last_id(), (StreamID{2, 0}));
+  EXPECT_EQ(Lag(s, g), 3);
+  Add(s, 6);
+  EXPECT_EQ(Lag(s, g), 4);
+}
+
+TEST(StreamGroupLagTest, DeletionAheadMakesTheLagUnknownUntilTheEnd) {
+  StreamValue s;
+  for (uint64_t ms = 1; ms <= 5; ++ms) Add(s, ms);
+  ASSERT_TRUE(s.Delete({3, 0}));
+  EXPECT_TRUE(StreamRangeHasTombstones(s, StreamID::Min(), StreamID::Max()));
+  EXPECT_TRUE(StreamRangeHasTombstones(s, {3, 0}, {3, 0}));
+  EXPECT_FALSE(StreamRangeHasTombstones(s, {4, 0}, StreamID::Max()));
+  StreamGroup g({0, 0}, kStreamEntriesReadUnknown);
+  EXPECT_EQ(Lag(s, g), -1);
+  g.AdvanceLastId(s, {1, 0});
+  EXPECT_EQ(g.entries_read(), -1);  // a hole ahead: cannot tell
+  EXPECT_EQ(Lag(s, g), -1);
+  g.AdvanceLastId(s, {5, 0});
+  EXPECT_EQ(g.entries_read(), 5);  // the last ID is always known
+  EXPECT_EQ(Lag(s, g), 0);
+}
+
+TEST(StreamGroupLagTest, DeletionBeforeTheFirstEntryDoesNotCount) {
+  StreamValue s;
+  for (uint64_t ms = 1; ms <= 5; ++ms) Add(s, ms);
+  ASSERT_TRUE(s.Delete({1, 0}));
+  // The largest deleted ID is before the first live one: no hole.
+  EXPECT_FALSE(StreamRangeHasTombstones(s, StreamID::Min(), StreamID::Max()));
+  EXPECT_EQ(StreamEntriesReadAt(s, {2, 0}), 2);
+  EXPECT_EQ(StreamEntriesReadAt(s, {1, 5}), 1);
+  StreamGroup g({0, 0}, kStreamEntriesReadUnknown);
+  EXPECT_EQ(Lag(s, g), 4);
+}
+
+TEST(StreamGroupLagTest, KnownCounterKeepsCountingPastOldDeletions) {
+  StreamValue s;
+  for (uint64_t ms = 1; ms <= 5; ++ms) Add(s, ms);
+  ASSERT_TRUE(s.Delete({2, 0}));
+  StreamGroup g({3, 0}, 3);  // ENTRIESREAD 3 at 3-0
+  EXPECT_EQ(Lag(s, g), 2);   // the deletion is behind the group
+  g.AdvanceLastId(s, {4, 0});
+  EXPECT_EQ(g.entries_read(), 4);
+  EXPECT_EQ(Lag(s, g), 1);
+}
+
+TEST(StreamGroupLagTest, EmptiedStreamKnowsEveryPastId) {
+  StreamValue s;
+  for (uint64_t ms = 1; ms <= 3; ++ms) Add(s, ms);
+  for (uint64_t ms = 1; ms <= 3; ++ms) ASSERT_TRUE(s.Delete({ms, 0}));
+  EXPECT_EQ(s.Length(), 0u);
+  EXPECT_EQ(StreamEntriesReadAt(s, {2, 0}), 3);
+  EXPECT_EQ(StreamEntriesReadAt(s, {4, 0}), -1);
+  StreamGroup g({1, 0}, kStreamEntriesReadUnknown);
+  EXPECT_EQ(Lag(s, g), 0);
 }
 
 }  // namespace
