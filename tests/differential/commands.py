@@ -64,16 +64,21 @@ PRESETS = {
     "streams": (
         "XADD", "XDEL", "XLEN", "XRANGE", "XREAD", "XREVRANGE", "XSETID", "XTRIM",
     ),
+    # Consumer groups (commands_stream_groups.py), on the same stream keys.
+    "streamgroups": (
+        "XACK", "XAUTOCLAIM", "XCLAIM", "XGROUP", "XINFO", "XPENDING", "XREADGROUP",
+    ),
     # HELLO switches a connection to RESP3; it also enables the RESP3 stream modes.
     "resp3": ("HELLO",),
     # Keyspace/server commands whose replies need normalizing.
     "extra": ("RANDOMKEY", "SCAN", "TIME"),
 }
-DEFAULT_PRESETS = ("m1", "types", "lists", "hashes", "sets", "zsets", "sort", "streams", "resp3",
-                   "extra")
+DEFAULT_PRESETS = ("m1", "types", "lists", "hashes", "sets", "zsets", "sort", "streams",
+                   "streamgroups", "resp3", "extra")
 # Presets whose commands make aggregates: a stream using any of them starts by
 # setting the encoding thresholds (aggregates.stream_prelude).
-AGGREGATE_PRESETS = ("types", "lists", "hashes", "sets", "zsets", "sort", "streams")
+AGGREGATE_PRESETS = ("types", "lists", "hashes", "sets", "zsets", "sort", "streams",
+                     "streamgroups")
 
 
 # ------------------------------------------------------------------ strings
@@ -469,6 +474,7 @@ def _time(g):
 # The aggregate families register their entries on import.
 from . import commands_hashes, commands_lists, commands_sets, commands_sort  # noqa: E402,F401
 from . import commands_streams, commands_zsets  # noqa: E402,F401
+from . import commands_stream_groups  # noqa: E402,F401
 from . import aggregates  # noqa: E402
 
 
@@ -529,7 +535,8 @@ class CommandTable:
         # Then some aggregates in db 0, so that commands reading them often
         # find something from the start.
         seeds = [m.seed(gen) for m in (commands_lists, commands_hashes, commands_sets,
-                                       commands_zsets, commands_sort, commands_streams)]
+                                       commands_zsets, commands_sort, commands_streams,
+                                       commands_stream_groups)]
         return aggregates.stream_prelude(gen) + [c for cmds in seeds for c in cmds]
 
 
