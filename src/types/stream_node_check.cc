@@ -105,7 +105,6 @@ bool CheckStreamNode(StreamID master, std::string_view node, StreamNodeSummary* 
     if (!c.Skip(fields) || !c.Int(&lp_count)) return NodeFail(why, "entry cut short");
     if (lp_count != elements + fields) return NodeFail(why, "bad entry lp-count");
     const StreamID id = EntryID(master, ms_delta, seq_delta);
-    if (id < master) return NodeFail(why, "entry ID below the node's master ID");
     if (flags & kFlagDeleted) {
       ++s.deleted;
       continue;

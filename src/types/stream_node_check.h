@@ -39,9 +39,11 @@ struct StreamNodeSummary {
 //  - as many entries flagged deleted as the master entry says, and at
 //    least one entry (a node may hold only deleted ones: Redis leaves such
 //    a node after a MINID trim when the node ends in a deleted entry);
-//  - every entry's ID at or above `master`, live entries in strictly
-//    increasing order. (Deleted entries may be out of order: Redis 7.0
-//    writes such nodes after an XSETID below a deleted entry.)
+//  - live entries in strictly increasing ID order.
+// Entry IDs are not held to the master ID, nor deleted entries to any
+// order: Redis 7.0 writes both after an XSETID that lowers the last ID
+// (below a deleted entry; or, once the stream is empty, below a node of
+// deleted entries only, which then takes the new entries).
 // On success fills *out; on failure returns false with *why saying what is
 // wrong (text for a log, starting "Stream listpack integrity check failed").
 bool CheckStreamNode(StreamID master, std::string_view node, StreamNodeSummary* out,
@@ -53,7 +55,8 @@ class StreamNodesCheck {
  public:
   // A node as stored: `key` must be 16 bytes (the master ID, big-endian),
   // masters strictly increasing, and each node's live entries above the
-  // previous node's; `node` must pass CheckStreamNode. Sets *master.
+  // previous node's (live entries increase over the whole stream); `node`
+  // must pass CheckStreamNode. Sets *master.
   bool AddNode(std::string_view key, std::string_view node, StreamID* master);
 
   // The metadata: the length must equal the live entries counted, the last

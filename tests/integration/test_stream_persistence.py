@@ -1,9 +1,9 @@
 """Streams on disk between the server under test and a real redis-server
 7.0: streams of every shape (several nodes, deleted entries, trimmed, a
-node left with deleted entries only, empty with groups, groups with
-pending entries and consumers, consumers without pending entries,
-XSETID'd metadata, entries deleted out of ID order, big and binary values,
-a key expire time) written by one server and read by the other through an
+node left with deleted entries only, entries below their node's master ID,
+empty with groups, groups with pending entries and consumers, consumers
+without pending entries, XSETID'd metadata, entries deleted out of ID
+order, big and binary values, a key expire time) written by one server and read by the other through an
 RDB file, an AOF directory (with and without the RDB preamble) and DUMP /
 RESTORE; DEBUG RELOAD, DEBUG DIGEST and the RDB check tool on them.
 
@@ -36,11 +36,11 @@ def xadd(c, key, id_, *pairs):
 
 
 def populate(c, aof_safe=False):
-    """Streams of every shape. Two of them do not survive an AOF rewrite,
-    in Redis as here, and are left out when `aof_safe`: a pending entry
-    whose stream entry was deleted (the rewrite's XCLAIM finds no entry to
-    claim), and a stream whose largest deleted ID is above its last ID (the
-    rewrite's XSETID is refused on load)."""
+    """Streams of every shape. Some do not survive an AOF rewrite, in
+    Redis as here, and are left out when `aof_safe`: a pending entry whose
+    stream entry was deleted (the rewrite's XCLAIM finds no entry to
+    claim), and streams whose largest deleted ID is above their last ID
+    (the rewrite's XSETID is refused on load)."""
     c.flushall()
     c.config_set("stream-node-max-entries", 5)
     for i in range(1, 31):
@@ -86,6 +86,16 @@ def populate(c, aof_safe=False):
         c.xdel("s:unordered", "5-5")
         c.execute_command("XSETID", "s:unordered", "3-3")
     xadd(c, "s:unordered", "6-0" if aof_safe else "4-0", "b", 3)
+    # A node of deleted entries only (a MINID trim up to its deleted last
+    # entry) that, once the empty stream's last ID is set below it, takes
+    # new entries below its master ID.
+    for i in (5, 6, 7):
+        xadd(c, "s:below", "%d-%d" % (i, i), "a", i)
+    c.xdel("s:below", "7-7")
+    c.execute_command("XTRIM", "s:below", "MINID", "7-7")
+    if not aof_safe:
+        c.execute_command("XSETID", "s:below", "1-1")
+        xadd(c, "s:below", "2-0", "b", 4)
     xadd(c, "s:big", "1-0", "long", "x" * 5000, "int", 123456789012, "neg", -17)
     xadd(c, "s:big", "2-0", "bin\x00ary", bytes(range(256)), "e", "")
     c.pexpireat("s:big", FAR_FUTURE_MS)
@@ -96,7 +106,7 @@ def populate(c, aof_safe=False):
 
 
 STREAM_KEYS = [b"s:nodes", b"s:deleted", b"s:trimmed", b"s:tombstones", b"s:empty",
-               b"s:groups", b"s:xsetid", b"s:unordered", b"s:big"]
+               b"s:groups", b"s:xsetid", b"s:unordered", b"s:below", b"s:big"]
 
 # What a load of an AOF cannot keep: consumers' seen times (the replay's
 # time), and how entries sit in nodes (XADD rebuilds them).

@@ -62,6 +62,9 @@ def stream_cases():
     delivery times are the clock's: tests compare what they load with
     itself (load, write, same bytes), not with fixed values."""
     xadd = lambda id_, *fv: ("XADD", "k", id_, *fv)
+    tombstones = [("CONFIG", "SET", "stream-node-max-entries", "4"),
+                  xadd("5-5", "a", "1"), xadd("6-6", "a", "2"), xadd("7-7", "a", "3"),
+                  ("XDEL", "k", "7-7"), ("XTRIM", "k", "MINID", "7-7")]
     return [
         ("stream_small", [xadd("1-1", "a", "1", "b", "2"), xadd("1-2", "a", "3", "b", "4"),
                           xadd("2-0", "c", "-5")]),
@@ -92,6 +95,12 @@ def stream_cases():
                                       xadd("4-0", "b", "3")]),
         ("stream_large_values", [xadd("1-0", "long", "x" * 300, "int", "123456789012"),
                                  xadd("2-0", "long", "y" * 70000, "int", "-1")]),
+        # A MINID trim up to a deleted last entry leaves a node of deleted
+        # entries only; after an XSETID (allowed below them once the stream
+        # is empty) new entries go into that node, below its master ID.
+        ("stream_deleted_only_node", tombstones),
+        ("stream_live_below_master", tombstones + [("XSETID", "k", "1-1"),
+                                                   xadd("2-0", "b", "4")]),
     ]
 
 

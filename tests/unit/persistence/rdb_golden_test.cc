@@ -129,6 +129,15 @@ std::vector<Case> StreamCases() {
            {"XGROUP", "CREATE", "k", "123", "4-1"}}) {
     groups.push_back(c);
   }
+  const std::vector<Command> tombstones = {{"CONFIG", "SET", "stream-node-max-entries", "4"},
+                                           xadd({"5-5", "a", "1"}),
+                                           xadd({"6-6", "a", "2"}),
+                                           xadd({"7-7", "a", "3"}),
+                                           {"XDEL", "k", "7-7"},
+                                           {"XTRIM", "k", "MINID", "7-7"}};
+  std::vector<Command> below_master = tombstones;
+  below_master.push_back({"XSETID", "k", "1-1"});
+  below_master.push_back(xadd({"2-0", "b", "4"}));
   return {
       {"stream_small",
        {xadd({"1-1", "a", "1", "b", "2"}), xadd({"1-2", "a", "3", "b", "4"}),
@@ -156,6 +165,8 @@ std::vector<Case> StreamCases() {
        {xadd({"1-0", "long", std::string(300, 'x'), "int", "123456789012"}),
         xadd({"2-0", "long", std::string(70000, 'y'), "int", "-1"})},
        "stream"},
+      {"stream_deleted_only_node", tombstones, "stream"},
+      {"stream_live_below_master", below_master, "stream"},
   };
 }
 
