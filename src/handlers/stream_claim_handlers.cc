@@ -46,7 +46,9 @@ bool FindGroupOrReply(CommandContext& ctx, StreamValue** stream, StreamGroup** g
   return true;
 }
 
-int64_t IdleOf(const StreamPendingEntry& e, int64_t now_ms) { return now_ms - e.delivery_time_ms; }
+int64_t IdleOf(const StreamPendingEntry& e, int64_t now_ms) {
+  return MillisSince(now_ms, e.delivery_time_ms);
+}
 
 // XPENDING key group: [count, smallest ID, largest ID, [[consumer, count]...]].
 void ReplyPendingSummary(CommandContext& ctx, const StreamGroup& group) {

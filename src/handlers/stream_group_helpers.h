@@ -11,6 +11,7 @@
 // from these rebuilds the same groups.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,13 @@ void PropagateGroupPosition(commands::CommandContext& ctx, std::string_view key,
 // XGROUP CREATECONSUMER <key> <group> <consumer>.
 void PropagateConsumerCreation(commands::CommandContext& ctx, std::string_view key,
                                std::string_view group_name, std::string_view consumer);
+
+// now_ms - then_ms as Redis's mstime_t arithmetic gives it: times loaded
+// from a file may be anything, and the difference wraps instead of
+// overflowing.
+inline int64_t MillisSince(int64_t now_ms, int64_t then_ms) {
+  return static_cast<int64_t>(static_cast<uint64_t>(now_ms) - static_cast<uint64_t>(then_ms));
+}
 
 // Whether `stream` holds a live entry `id`.
 bool StreamHasEntry(const types::StreamValue& stream, types::StreamID id);

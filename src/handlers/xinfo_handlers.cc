@@ -267,7 +267,7 @@ void XInfoConsumersCommand(CommandContext& ctx) {
     reply.Bulk("pending");
     reply.Integer(static_cast<int64_t>(c->pel.size()));
     reply.Bulk("idle");
-    reply.Integer(std::max<int64_t>(now - c->seen_time_ms, 0));
+    reply.Integer(std::max<int64_t>(MillisSince(now, c->seen_time_ms), 0));
   }
 }
 

@@ -11,6 +11,11 @@ namespace {
 // colour, and the allocator's rounding (libstdc++ red-black tree).
 constexpr size_t kMapNodeOverhead = 48;
 
+// Counters come from clients (ENTRIESREAD, XSETID ENTRIESADDED) and may sit
+// at the ends of the range: Redis's long long arithmetic on them wraps, and
+// so does this, without the undefined behaviour.
+int64_t WrappingSub(uint64_t a, uint64_t b) { return static_cast<int64_t>(a - b); }
+
 }  // namespace
 
 std::unique_ptr<StreamGroup> StreamGroup::Clone() const {
@@ -126,7 +131,7 @@ void StreamGroup::AdvanceLastId(const StreamValue& stream, StreamID id) {
   if (entries_read_ != kStreamEntriesReadUnknown &&
       !StreamRangeHasTombstones(stream, id, StreamID::Max())) {
     // Nothing deleted from here on: one more entry read.
-    ++entries_read_;
+    entries_read_ = WrappingSub(static_cast<uint64_t>(entries_read_), -uint64_t{1});
   } else if (stream.entries_added() != 0) {
     entries_read_ = StreamEntriesReadAt(stream, id);
   }
@@ -142,36 +147,36 @@ bool StreamRangeHasTombstones(const StreamValue& stream, StreamID start, StreamI
 }
 
 int64_t StreamEntriesReadAt(const StreamValue& stream, StreamID id) {
-  const auto added = static_cast<int64_t>(stream.entries_added());
+  const uint64_t added = stream.entries_added();
   if (added == 0) return 0;  // nothing was ever added
-  if (stream.Length() == 0 && id <= stream.last_id()) return added;
-  if (id == stream.last_id()) return added;
+  if (stream.Length() == 0 && id <= stream.last_id()) return static_cast<int64_t>(added);
+  if (id == stream.last_id()) return static_cast<int64_t>(added);
   if (id > stream.last_id()) return kStreamEntriesReadUnknown;  // the future
   const StreamID max_deleted = stream.max_deleted_id();
   if (max_deleted == StreamID::Min() || max_deleted < stream.first_id()) {
     // No hole from the first live entry on: entries before it are all gone.
-    const auto length = static_cast<int64_t>(stream.Length());
-    if (id < stream.first_id()) return added - length;
-    if (id == stream.first_id()) return added - length + 1;
+    const uint64_t length = stream.Length();
+    if (id < stream.first_id()) return WrappingSub(added, length);
+    if (id == stream.first_id()) return WrappingSub(added + 1, length);
   }
   // Somewhere among the live entries, with or without holes: unknown.
   return kStreamEntriesReadUnknown;
 }
 
 bool StreamGroupLag(const StreamValue& stream, const StreamGroup& group, int64_t* lag) {
-  const auto added = static_cast<int64_t>(stream.entries_added());
+  const uint64_t added = stream.entries_added();
   if (added == 0) {
     *lag = 0;
     return true;
   }
   if (group.entries_read() != kStreamEntriesReadUnknown &&
       !StreamRangeHasTombstones(stream, group.last_id(), StreamID::Max())) {
-    *lag = added - group.entries_read();
+    *lag = WrappingSub(added, static_cast<uint64_t>(group.entries_read()));
     return true;
   }
   const int64_t read = StreamEntriesReadAt(stream, group.last_id());
   if (read == kStreamEntriesReadUnknown) return false;
-  *lag = added - read;
+  *lag = WrappingSub(added, static_cast<uint64_t>(read));
   return true;
 }
 

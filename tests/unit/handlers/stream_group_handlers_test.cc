@@ -643,6 +643,21 @@ TEST_F(StreamGroupCommandTest, XInfoGroupsLagFollowsDeletions) {
   EXPECT_EQ(Run({"xinfo", "groups", "missing"}), "ERR no such key");
 }
 
+TEST_F(StreamGroupCommandTest, XInfoGroupsCountersWrapAtTheEndsOfTheirRange) {
+  // Redis's long long counters wrap; no overflow may stop the server.
+  Run({"xadd", "s", "1-0", "a", "1"});
+  Run({"xgroup", "create", "s", "g", "0", "ENTRIESREAD", "9223372036854775807"});
+  EXPECT_NE(Run({"xinfo", "groups", "s"}).find("entries-read, 9223372036854775807, lag, "
+                                               "-9223372036854775806"),
+            std::string::npos);
+  Run({"xreadgroup", "group", "g", "c", "streams", "s", ">"});
+  EXPECT_NE(Run({"xinfo", "groups", "s"}).find("entries-read, -9223372036854775808, lag, "
+                                               "-9223372036854775807"),
+            std::string::npos);
+  Run({"xsetid", "s", "1-0", "ENTRIESADDED", "9223372036854775807"});
+  EXPECT_NE(Run({"xinfo", "groups", "s"}).find("lag, -1]"), std::string::npos);
+}
+
 TEST_F(StreamGroupCommandTest, XInfoHelp) {
   Reply help = h_.Run({"xinfo", "help"});
   ASSERT_EQ(help.type, Reply::Type::kArray);
