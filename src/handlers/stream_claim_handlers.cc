@@ -155,8 +155,9 @@ void XPendingCommand(CommandContext& ctx) {
       return;
     }
     ReplyPendingRange(
-        ctx, consumer->pel, [](const StreamPendingEntry* e) -> const StreamPendingEntry& { return *e; },
-        start, end, count, min_idle);
+        ctx, consumer->pel,
+        [](const StreamPendingEntry* e) -> const StreamPendingEntry& { return *e; }, start, end,
+        count, min_idle);
     return;
   }
   ReplyPendingRange(
@@ -192,8 +193,8 @@ bool ParseClaimOptions(CommandContext& ctx, size_t j, int64_t now, ClaimOptions*
         return false;
       }
       // Redis subtracts without an overflow check; wrap the same way.
-      o->delivery_time = static_cast<int64_t>(static_cast<uint64_t>(now) -
-                                              static_cast<uint64_t>(idle));
+      o->delivery_time =
+          static_cast<int64_t>(static_cast<uint64_t>(now) - static_cast<uint64_t>(idle));
     } else if (IsOption(opt, "TIME") && more) {
       if (!commands::GetInt64InRange(ctx, ctx.arg(++j), INT64_MIN, INT64_MAX, &o->delivery_time,
                                      "ERR Invalid TIME option argument for XCLAIM")) {
@@ -383,7 +384,7 @@ void XAutoClaimCommand(CommandContext& ctx) {
   std::vector<StreamID> taken;
   StreamConsumer* consumer = nullptr;
   int64_t attempts = count * kAutoClaimAttemptsFactor;
-  StreamID next = start;  // where the scan goes on
+  StreamID next = start;   // where the scan goes on
   bool exhausted = false;  // no pending entry left from `next` on
   while (attempts-- > 0 && count > 0) {
     StreamID id;

@@ -40,8 +40,7 @@ std::string NoGroupError(std::string_view key, std::string_view group, std::stri
 }
 
 StreamConsumer* LookupOrCreateConsumer(CommandContext& ctx, std::string_view key,
-                                       StreamGroup* group, std::string_view name,
-                                       bool* created) {
+                                       StreamGroup* group, std::string_view name, bool* created) {
   bool is_new;
   StreamConsumer* consumer = group->FindOrCreateConsumer(name, ctx.now_ms(), &is_new);
   if (is_new) {
@@ -77,8 +76,8 @@ void PropagateClaim(CommandContext& ctx, std::string_view key, std::string_view 
                      "RETRYCOUNT", count, "FORCE", "JUSTID", "LASTID", last_id});
 }
 
-void PropagateGroupPosition(CommandContext& ctx, std::string_view key,
-                            std::string_view group_name, const StreamGroup& group) {
+void PropagateGroupPosition(CommandContext& ctx, std::string_view key, std::string_view group_name,
+                            const StreamGroup& group) {
   const std::string last_id = StreamIdText(group.last_id());
   char read_buf[base::kMaxInt64Chars + 1];
   const std::string_view read(read_buf, base::FormatInt64(group.entries_read(), read_buf));

@@ -38,9 +38,9 @@ std::string NoGroupError(std::string_view key, std::string_view group,
 // seen time becomes now; when missing it is created, with the
 // "xgroup-createconsumer" event and one change counted. *created (when
 // non-null) tells which.
-types::StreamConsumer* LookupOrCreateConsumer(commands::CommandContext& ctx,
-                                              std::string_view key, types::StreamGroup* group,
-                                              std::string_view name, bool* created = nullptr);
+types::StreamConsumer* LookupOrCreateConsumer(commands::CommandContext& ctx, std::string_view key,
+                                              types::StreamGroup* group, std::string_view name,
+                                              bool* created = nullptr);
 
 // XCLAIM <key> <group> <consumer of entry> 0 <id> TIME <delivery ms>
 // RETRYCOUNT <count> FORCE JUSTID LASTID <group's last id>.

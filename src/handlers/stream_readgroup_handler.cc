@@ -49,12 +49,12 @@ constexpr int64_t kBlockedDefaultCount = 1000;
 struct ReadGroupArgs {
   std::string_view group;
   std::string_view consumer;
-  int64_t count = 0;             // 0: no limit
+  int64_t count = 0;  // 0: no limit
   bool block = false;
-  int64_t deadline_ms = 0;       // with block: 0 waits forever
+  int64_t deadline_ms = 0;  // with block: 0 waits forever
   bool noack = false;
-  size_t streams_at = 0;         // index of the first key
-  size_t streams = 0;            // number of keys (and IDs)
+  size_t streams_at = 0;  // index of the first key
+  size_t streams = 0;     // number of keys (and IDs)
 };
 
 // BLOCK's milliseconds as Redis reads them (an integer, not negative), as a

@@ -40,8 +40,7 @@ using NodeKey = std::array<uint8_t, 16>;
 // points as one compressed node, and each key as a leaf; insertions split
 // runs and deletions merge them back, so the count depends on the keys
 // alone. Keys have equal length, so none is a prefix of another.
-size_t RadixNodesBelow(const std::vector<NodeKey>& keys, size_t begin, size_t end,
-                       size_t depth) {
+size_t RadixNodesBelow(const std::vector<NodeKey>& keys, size_t begin, size_t end, size_t depth) {
   if (depth == 16) return 1;  // the leaf
   // How far the keys stay alike: the first and last key bound the rest.
   size_t common = depth;
@@ -132,17 +131,16 @@ void ReplyConsumerFull(protocol::ReplyWriter& reply, const StreamConsumer& c, in
   reply.Bulk("pel-count");
   reply.Integer(static_cast<int64_t>(c.pel.size()));
   reply.Bulk("pending");
-  ReplyPendingRows(reply, c.pel, count,
-                   [&reply](StreamID id, const types::StreamPendingEntry* e) {
-                     reply.ArrayLen(3);
-                     ReplyStreamID(reply, id);
-                     reply.Integer(e->delivery_time_ms);
-                     reply.Integer(static_cast<int64_t>(e->delivery_count));
-                   });
+  ReplyPendingRows(reply, c.pel, count, [&reply](StreamID id, const types::StreamPendingEntry* e) {
+    reply.ArrayLen(3);
+    ReplyStreamID(reply, id);
+    reply.Integer(e->delivery_time_ms);
+    reply.Integer(static_cast<int64_t>(e->delivery_count));
+  });
 }
 
-void ReplyGroupFull(protocol::ReplyWriter& reply, const StreamValue& stream,
-                    std::string_view name, const StreamGroup& g, int64_t count) {
+void ReplyGroupFull(protocol::ReplyWriter& reply, const StreamValue& stream, std::string_view name,
+                    const StreamGroup& g, int64_t count) {
   reply.MapLen(7);
   reply.Bulk("name");
   reply.Bulk(name);

@@ -96,8 +96,7 @@ StreamPendingEntry* StreamGroup::FindPendingFrom(StreamID from, StreamID* id) {
   return &it->second;
 }
 
-StreamPendingEntry* StreamGroup::AddPending(StreamID id, StreamConsumer* consumer,
-                                            int64_t now_ms) {
+StreamPendingEntry* StreamGroup::AddPending(StreamID id, StreamConsumer* consumer, int64_t now_ms) {
   auto [it, inserted] = pel_.try_emplace(id);
   StreamPendingEntry* entry = &it->second;
   if (!inserted && entry->consumer != nullptr && entry->consumer != consumer) {

@@ -33,8 +33,8 @@ struct StreamPendingEntry {
 
 struct StreamConsumer {
   std::string name;
-  int64_t seen_time_ms = 0;    // last interaction of any kind
-  int64_t active_time_ms = -1; // last successful read or claim (-1: never; Redis 7.2's field)
+  int64_t seen_time_ms = 0;     // last interaction of any kind
+  int64_t active_time_ms = -1;  // last successful read or claim (-1: never; Redis 7.2's field)
   // The consumer's share of the group's PEL; values point into the group's
   // PEL map (node-stable).
   std::map<StreamID, StreamPendingEntry*> pel;

@@ -102,9 +102,9 @@ TEST_F(StreamGroupCommandTest, XGroupCreateErrors) {
   EXPECT_EQ(Run({"xgroup", "create", "s", "h", "0", "ENTRIESREAD", "x"}), kNotInteger);
   EXPECT_EQ(Run({"xgroup", "CrEaTe", "s", "h", "0", "ENTRIESREAD"}),
             "ERR unknown subcommand or wrong number of arguments for 'CrEaTe'. Try XGROUP HELP.");
-  EXPECT_EQ(Run({"xgroup", "create", "s", "h", "0", "MKSTREAM", "MKSTREAM", "MKSTREAM",
-                 "MKSTREAM"}),
-            "ERR unknown subcommand or wrong number of arguments for 'create'. Try XGROUP HELP.");
+  EXPECT_EQ(
+      Run({"xgroup", "create", "s", "h", "0", "MKSTREAM", "MKSTREAM", "MKSTREAM", "MKSTREAM"}),
+      "ERR unknown subcommand or wrong number of arguments for 'create'. Try XGROUP HELP.");
   EXPECT_EQ(Run({"xgroup", "create", "s", "g"}),
             "ERR wrong number of arguments for 'xgroup|create' command");
   Run({"set", "str", "x"});
@@ -118,9 +118,9 @@ TEST_F(StreamGroupCommandTest, XGroupSetIdMovesTheGroupAndForgetsEntriesRead) {
   MakeStream();
   Run({"xgroup", "create", "s", "h", "0", "ENTRIESREAD", "0"});
   EXPECT_EQ(Run({"xgroup", "setid", "s", "h", "2"}), "OK");
-  EXPECT_EQ(Run({"xinfo", "groups", "s"}).find("[name, h, consumers, 0, pending, 0, "
-                                                "last-delivered-id, 2-0, entries-read, (nil)") !=
-                std::string::npos,
+  EXPECT_EQ(Run({"xinfo", "groups", "s"})
+                    .find("[name, h, consumers, 0, pending, 0, "
+                          "last-delivered-id, 2-0, entries-read, (nil)") != std::string::npos,
             true);
   EXPECT_EQ(Run({"xgroup", "setid", "s", "h", "$", "ENTRIESREAD", "3"}), "OK");
   EXPECT_EQ(Run({"xgroup", "setid", "s", "h", "+"}), "OK");  // "+" is allowed here
@@ -162,9 +162,8 @@ TEST_F(StreamGroupCommandTest, XGroupEventsAndPropagation) {
   Run({"xgroup", "destroy", "s", "g"});
   Run({"xgroup", "destroy", "s", "g"});
   EXPECT_EQ(events.Take(),
-            (Events{"new s@0", "xgroup-create s@0", "xgroup-setid s@0",
-                    "xgroup-createconsumer s@0", "xgroup-delconsumer s@0",
-                    "xgroup-destroy s@0"}));
+            (Events{"new s@0", "xgroup-create s@0", "xgroup-setid s@0", "xgroup-createconsumer s@0",
+                    "xgroup-delconsumer s@0", "xgroup-destroy s@0"}));
   // As received, and only the ones that changed something.
   EXPECT_EQ(Propagated(), (Lines{"0: xgroup create s g $ MKSTREAM", "0: xgroup setid s g 0",
                                  "0: xgroup createconsumer s g c", "0: xgroup delconsumer s g c",
@@ -205,10 +204,8 @@ TEST_F(StreamGroupCommandTest, XReadGroupPropagatesEachDeliveryAsXClaim) {
   Run({"xreadgroup", "group", "g", "alice", "count", "2", "streams", "s", ">"});
   EXPECT_EQ(Propagated(),
             (Lines{"0: MULTI",
-                   "0: XCLAIM s g alice 0 1-0 TIME " + t +
-                       " RETRYCOUNT 1 FORCE JUSTID LASTID 1-0",
-                   "0: XCLAIM s g alice 0 2-0 TIME " + t +
-                       " RETRYCOUNT 1 FORCE JUSTID LASTID 2-0",
+                   "0: XCLAIM s g alice 0 1-0 TIME " + t + " RETRYCOUNT 1 FORCE JUSTID LASTID 1-0",
+                   "0: XCLAIM s g alice 0 2-0 TIME " + t + " RETRYCOUNT 1 FORCE JUSTID LASTID 2-0",
                    "0: EXEC"}));
   // History reads change delivery counts but propagate nothing.
   Run({"xreadgroup", "group", "g", "alice", "streams", "s", "0"});
@@ -271,8 +268,7 @@ TEST_F(StreamGroupCommandTest, XReadGroupErrors) {
             "ERR Missing GROUP option for XREADGROUP");
   EXPECT_EQ(Run({"xreadgroup", "group", "g", "c", "nosuch", "streams", "s", ">"}), kSyntax);
   EXPECT_EQ(Run({"xreadgroup", "group", "g", "c", "count", "1", "s", ">"}), kSyntax);
-  EXPECT_EQ(Run({"xreadgroup", "group", "g", "c", "count", "x", "streams", "s", ">"}),
-            kNotInteger);
+  EXPECT_EQ(Run({"xreadgroup", "group", "g", "c", "count", "x", "streams", "s", ">"}), kNotInteger);
   EXPECT_EQ(Run({"xreadgroup", "group", "g", "c", "block", "-1", "streams", "s", ">"}),
             "ERR timeout is negative");
   EXPECT_EQ(Run({"xreadgroup", "group", "g", "c", "block", "1.5", "streams", "s", ">"}),
@@ -307,8 +303,8 @@ TEST_F(StreamGroupCommandTest, XReadGroupBlocksUntilAnEntryArrives) {
   EXPECT_EQ(Run({"xpending", "s", "g"}), "[1, 7-0, 7-0, [[alice, 1]]]");
   const Lines p = Propagated();
   ASSERT_EQ(p.size(), 2u);
-  EXPECT_EQ(p[1], "0: XCLAIM s g alice 0 7-0 TIME " + Now() +
-                      " RETRYCOUNT 1 FORCE JUSTID LASTID 7-0");
+  EXPECT_EQ(p[1],
+            "0: XCLAIM s g alice 0 7-0 TIME " + Now() + " RETRYCOUNT 1 FORCE JUSTID LASTID 7-0");
 }
 
 TEST_F(StreamGroupCommandTest, XReadGroupBlockedClientTimesOutWithANullArray) {
@@ -396,8 +392,7 @@ TEST_F(StreamGroupCommandTest, XPendingFiltersByIdleTimeRangeAndConsumer) {
   h_.AdvanceMillis(500);
   Run({"xreadgroup", "group", "g", "bob", "streams", "s", ">"});
   h_.AdvanceMillis(100);
-  EXPECT_EQ(Run({"xpending", "s", "g", "IDLE", "200", "-", "+", "10"}),
-            "[[1-0, alice, 600, 1]]");
+  EXPECT_EQ(Run({"xpending", "s", "g", "IDLE", "200", "-", "+", "10"}), "[[1-0, alice, 600, 1]]");
   EXPECT_EQ(Run({"xpending", "s", "g", "-", "+", "10", "bob"}),
             "[[2-0, bob, 100, 1], [3-0, bob, 100, 1]]");
   EXPECT_EQ(Run({"xpending", "s", "g", "(1-0", "(3-0", "10"}), "[[2-0, bob, 100, 1]]");
@@ -481,8 +476,7 @@ TEST_F(StreamGroupCommandTest, XClaimLastIdMovesTheGroup) {
   const std::string t = Now();
   Run({"xclaim", "s", "g", "bob", "0", "1-0", "FORCE", "LASTID", "6-0"});
   EXPECT_EQ(Propagated(),
-            (Lines{"0: XCLAIM s g bob 0 1-0 TIME " + t +
-                   " RETRYCOUNT 2 FORCE JUSTID LASTID 6-0"}));
+            (Lines{"0: XCLAIM s g bob 0 1-0 TIME " + t + " RETRYCOUNT 2 FORCE JUSTID LASTID 6-0"}));
 }
 
 TEST_F(StreamGroupCommandTest, XClaimErrors) {
@@ -532,8 +526,7 @@ TEST_F(StreamGroupCommandTest, XAutoClaimReportsAndDropsDeletedEntries) {
   Run({"xreadgroup", "group", "g", "alice", "streams", "s", ">"});
   Run({"xdel", "s", "1-0", "2-0"});
   Propagated();
-  EXPECT_EQ(Run({"xautoclaim", "s", "g", "bob", "0", "-", "COUNT", "2"}),
-            "[3-0, [], [1-0, 2-0]]");
+  EXPECT_EQ(Run({"xautoclaim", "s", "g", "bob", "0", "-", "COUNT", "2"}), "[3-0, [], [1-0, 2-0]]");
   EXPECT_EQ(Propagated().size(), 4u);  // MULTI, two XCLAIMs, EXEC
   EXPECT_EQ(Run({"xpending", "s", "g"}), "[1, 3-0, 3-0, [[alice, 1]]]");
   EXPECT_EQ(Run({"xautoclaim", "s", "g", "bob", "0", "-"}), "[0-0, [[3-0, [c, 3]]], []]");
@@ -602,12 +595,14 @@ TEST_F(StreamGroupCommandTest, XInfoStreamFullShowsGroupsConsumersAndPending) {
             "[length, 3, radix-tree-keys, 1, radix-tree-nodes, 2, last-generated-id, 3-0, "
             "max-deleted-entry-id, 0-0, entries-added, 3, recorded-first-entry-id, 1-0, entries, "
             "[[1-0, [a, 1]]], groups, [[name, g, last-delivered-id, 2-0, entries-read, 2, lag, 1, "
-            "pel-count, 2, pending, [[1-0, alice, " + t0 + ", 1]], consumers, [[name, alice, "
-            "seen-time, " + t0 + ", pel-count, 2, pending, [[1-0, " + t0 + ", 1]]]]]]]");
+            "pel-count, 2, pending, [[1-0, alice, " +
+                t0 +
+                ", 1]], consumers, [[name, alice, "
+                "seen-time, " +
+                t0 + ", pel-count, 2, pending, [[1-0, " + t0 + ", 1]]]]]]]");
   // COUNT 0 is everything; a negative COUNT is the default 10.
   const std::string all = Run({"xinfo", "stream", "s", "full", "count", "0"});
-  EXPECT_NE(all.find("entries, [[1-0, [a, 1]], [2-0, [b, 2]], [3-0, [c, 3]]]"),
-            std::string::npos);
+  EXPECT_NE(all.find("entries, [[1-0, [a, 1]], [2-0, [b, 2]], [3-0, [c, 3]]]"), std::string::npos);
   EXPECT_EQ(Run({"xinfo", "stream", "s", "full", "count", "-1"}),
             Run({"xinfo", "stream", "s", "full"}));
 }
@@ -634,8 +629,7 @@ TEST_F(StreamGroupCommandTest, XInfoGroupsLagFollowsDeletions) {
   Run({"xreadgroup", "group", "g", "alice", "count", "1", "streams", "s", ">"});
   EXPECT_NE(Run({"xinfo", "groups", "s"}).find("entries-read, 1, lag, 2"), std::string::npos);
   Run({"xdel", "s", "2-0"});
-  EXPECT_NE(Run({"xinfo", "groups", "s"}).find("entries-read, 1, lag, (nil)"),
-            std::string::npos);
+  EXPECT_NE(Run({"xinfo", "groups", "s"}).find("entries-read, 1, lag, (nil)"), std::string::npos);
   // Past the deletion the counter goes on by one per delivery, so it stays
   // one short, as in Redis 7.0.
   Run({"xreadgroup", "group", "g", "alice", "streams", "s", ">"});
@@ -647,12 +641,14 @@ TEST_F(StreamGroupCommandTest, XInfoGroupsCountersWrapAtTheEndsOfTheirRange) {
   // Redis's long long counters wrap; no overflow may stop the server.
   Run({"xadd", "s", "1-0", "a", "1"});
   Run({"xgroup", "create", "s", "g", "0", "ENTRIESREAD", "9223372036854775807"});
-  EXPECT_NE(Run({"xinfo", "groups", "s"}).find("entries-read, 9223372036854775807, lag, "
-                                               "-9223372036854775806"),
+  EXPECT_NE(Run({"xinfo", "groups", "s"})
+                .find("entries-read, 9223372036854775807, lag, "
+                      "-9223372036854775806"),
             std::string::npos);
   Run({"xreadgroup", "group", "g", "c", "streams", "s", ">"});
-  EXPECT_NE(Run({"xinfo", "groups", "s"}).find("entries-read, -9223372036854775808, lag, "
-                                               "-9223372036854775807"),
+  EXPECT_NE(Run({"xinfo", "groups", "s"})
+                .find("entries-read, -9223372036854775808, lag, "
+                      "-9223372036854775807"),
             std::string::npos);
   Run({"xsetid", "s", "1-0", "ENTRIESADDED", "9223372036854775807"});
   EXPECT_NE(Run({"xinfo", "groups", "s"}).find("lag, -1]"), std::string::npos);
@@ -661,8 +657,7 @@ TEST_F(StreamGroupCommandTest, XInfoGroupsCountersWrapAtTheEndsOfTheirRange) {
 TEST_F(StreamGroupCommandTest, XInfoHelp) {
   Reply help = h_.Run({"xinfo", "help"});
   ASSERT_EQ(help.type, Reply::Type::kArray);
-  EXPECT_EQ(help.elements[0].str,
-            "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+  EXPECT_EQ(help.elements[0].str, "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
   EXPECT_EQ(Run({"xinfo", "nosuch", "x"}), "ERR unknown subcommand 'nosuch'. Try XINFO HELP.");
 }
 
