@@ -69,7 +69,8 @@ def test_blocking_commands_never_touch_the_empty_key_with_a_write():
                 assert args[0].upper() in (b"BLPOP", b"BRPOP", b"BRPOPLPUSH", b"BLMOVE",
                                            b"BLMPOP", b"BZPOPMIN", b"BZPOPMAX", b"BZMPOP",
                                            b"ZLEXCOUNT", b"ZRANGEBYLEX", b"ZREVRANGEBYLEX",
-                                           b"ZREMRANGEBYLEX", b"ZRANGE", b"ZRANGESTORE"), args
+                                           b"ZREMRANGEBYLEX", b"ZRANGE", b"ZRANGESTORE",
+                                           b"XREAD"), args
                 if args[0].upper() == b"ZRANGESTORE":
                     assert args[1] != ag.EMPTY_KEY
 
