@@ -51,12 +51,15 @@ bool SnapshotWalk::Reached(int db, uint64_t hash) const {
 }
 
 void SnapshotWalk::BeforeChange(int db, std::string_view key, uint64_t hash) {
-  if (Reached(db, hash)) return;
+  if (Reached(db, hash)) {
+    visitor_->BeforeHandedOverChange(db, key);
+    return;
+  }
   auto& handled = handled_[static_cast<size_t>(db)];
   if (handled.find(key) != handled.end()) return;
   handled.emplace(key);
   if (Entry e = ks_->db(db).table().Find(key, hash)) {
-    visitor_->OnEntry(db, e);
+    visitor_->OnEntryBeforeChange(db, e);
     ++emitted_;
     ++early_;
   }

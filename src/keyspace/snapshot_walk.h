@@ -41,6 +41,13 @@ class SnapshotVisitor {
   // (before a write) arrive in whatever database order the writes came;
   // the visitor notes the database itself.
   virtual void OnEntry(int db, Entry e) = 0;
+  // OnEntry for a key handed over because a write is about to change it:
+  // the visitor must be done with the value when it returns.
+  virtual void OnEntryBeforeChange(int db, Entry e) { OnEntry(db, e); }
+  // `key` of database `db`, handed over already (or absent at the start),
+  // is about to be written, added or removed. A visitor still reading a
+  // value it was handed (on another thread) finishes with it first.
+  virtual void BeforeHandedOverChange(int db, std::string_view key) { (void)db, (void)key; }
 };
 
 class SnapshotWalk {

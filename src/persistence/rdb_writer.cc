@@ -243,12 +243,12 @@ int DatasetRdbVersion(const keyspace::Keyspace& ks) {
 }
 
 void Crc64Sink::Append(const void* data, size_t len) {
-  crc_ = base::Crc64(crc_, data, len);
+  if (enabled_) crc_ = base::Crc64(crc_, data, len);
   inner_->Append(data, len);
 }
 
 RdbStreamWriter::RdbStreamWriter(RdbSink* out, const RdbSaveOptions& opts)
-    : out_(out), sink_(out), enc_(&sink_, opts.compress), opts_(opts) {}
+    : out_(out), sink_(out, opts.checksum), enc_(&sink_, opts.compress), opts_(opts) {}
 
 void RdbStreamWriter::Begin(int version) {
   char magic[16];
@@ -278,6 +278,11 @@ void RdbStreamWriter::BeginDatabase(int db, size_t keys, size_t expires) {
 }
 
 void RdbStreamWriter::Key(int db, Entry e) {
+  KeyHeader(db, e);
+  WriteValue(enc_, e, version_);
+}
+
+void RdbStreamWriter::KeyHeader(int db, Entry e) {
   SelectDb(db);
   if (e.has_expire()) {
     enc_.Byte(static_cast<uint8_t>(RdbOpcode::kExpireTimeMs));
@@ -286,7 +291,6 @@ void RdbStreamWriter::Key(int db, Entry e) {
   WriteAccessInfo(enc_, e, opts_);
   enc_.Byte(static_cast<uint8_t>(ValueRdbType(e, version_)));
   enc_.String(e.key());
-  WriteValue(enc_, e, version_);
 }
 
 void RdbStreamWriter::End() {

@@ -57,15 +57,17 @@ struct RdbSaveOptions {
   std::function<void()> before_key;
 };
 
-// Passes bytes on, keeping their CRC-64 (the file's trailer).
+// Passes bytes on, keeping their CRC-64 (the file's trailer) unless
+// `enabled` is false (rdbchecksum no: the trailer is zeros).
 class Crc64Sink final : public RdbSink {
  public:
-  explicit Crc64Sink(RdbSink* inner) : inner_(inner) {}
+  explicit Crc64Sink(RdbSink* inner, bool enabled = true) : inner_(inner), enabled_(enabled) {}
   void Append(const void* data, size_t len) override;
   uint64_t crc() const { return crc_; }
 
  private:
   RdbSink* inner_;
+  bool enabled_;
   uint64_t crc_ = 0;
 };
 
@@ -84,6 +86,10 @@ class RdbStreamWriter {
   void BeginDatabase(int db, size_t keys, size_t expires);
   // One key of database `db`: expire, access information, type, key, value.
   void Key(int db, keyspace::Entry e);
+  // Key without the value, which the caller writes next (a background
+  // snapshot has large values serialized on its writer thread).
+  void KeyHeader(int db, keyspace::Entry e);
+  int version() const { return version_; }
   // EOF and the checksum (zeros with rdbchecksum off).
   void End();
 

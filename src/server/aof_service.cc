@@ -387,7 +387,7 @@ base::Status AofService::StartBaseWrite(const std::string& path, const std::stri
   const int64_t now_sec = server_->now_ms() / 1000;
   return server_->background_save().Start(
       BackgroundSave::Kind::kAofRewrite, path, temp,
-      [&](persistence::RdbSink* sink) -> std::unique_ptr<persistence::SnapshotWriter> {
+      [&](persistence::BackgroundFileSink* sink) -> std::unique_ptr<persistence::SnapshotWriter> {
         if (rdb) return std::make_unique<persistence::RdbSnapshotWriter>(sink, opts, version);
         if (timestamp) {
           // A base of commands starts with the time it was taken, as in Redis.

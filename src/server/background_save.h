@@ -1,6 +1,6 @@
 // Runs the one background snapshot the server may have at a time (BGSAVE,
 // an AOF rewrite), without fork(): a keyspace::SnapshotWalk goes through
-// the keys in slices of about a millisecond from the event loop's
+// the keys in slices of 25 µs or more from the event loop's
 // before-sleep hook, a persistence::SnapshotWriter turns them into bytes,
 // and a persistence::BackgroundFile writes those on a helper thread and
 // renames the file into place. The owner of each kind (snapshot.cc for
@@ -25,8 +25,8 @@ class BackgroundSave {
  public:
   enum class Kind { kRdb, kAofRewrite };
   // Builds the writer over the sink the file's bytes go to.
-  using WriterFactory =
-      std::function<std::unique_ptr<persistence::SnapshotWriter>(persistence::RdbSink*)>;
+  using WriterFactory = std::function<std::unique_ptr<persistence::SnapshotWriter>(
+      persistence::BackgroundFileSink*)>;
   // Called once, when the file is in place (ok) or the save failed; not
   // called when the save is aborted.
   using DoneFn = std::function<void(const base::Status&)>;
@@ -63,6 +63,9 @@ class BackgroundSave {
     std::unique_ptr<persistence::SnapshotWriter> writer;
     std::unique_ptr<keyspace::SnapshotWalk> walk;  // null once the walk is over
     DoneFn done;
+    uint64_t file_progress = 0;    // the file's progress() when last seen
+    int64_t file_progress_us = 0;  // and when it last moved (monotonic)
+    int64_t cpu_after_slice_us = 0;  // thread CPU time at the end of the last slice
   };
   // The walk is over: the last bytes go to the file, which is committed.
   void EndWalk();
@@ -70,6 +73,8 @@ class BackgroundSave {
   // rdb-key-save-delay (a test knob slowing the save down), SIZE_MAX when
   // it is off.
   size_t KeyAllowance() const;
+  // Does a piece of the file's work when its thread has been starved.
+  void HelpIfStarved();
   void Complete(const base::Status& st);
 
   Server* server_;

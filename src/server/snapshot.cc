@@ -212,7 +212,7 @@ base::Status StartBackgroundSave(Server& server) {
   base::Status st = bg.Start(
       BackgroundSave::Kind::kRdb, server.config().dbfilename,
       BgsaveTempPath(),
-      [&opts, version](persistence::RdbSink* sink) {
+      [&opts, version](persistence::BackgroundFileSink* sink) {
         return std::make_unique<persistence::RdbSnapshotWriter>(sink, opts, version);
       },
       [srv, dirty_at_start, start_ms](const base::Status& result) {

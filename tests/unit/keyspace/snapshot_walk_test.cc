@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "keyspace/keyspace.h"
 #include "keyspace/string_value.h"
@@ -134,6 +136,63 @@ TEST(SnapshotWalkTest, TablesResizeAgainAfterTheWalk) {
   for (int i = 5000; i < 6000; ++i) db.Add(Key(i), EncodeStringValue("x"));
   EXPECT_GT(db.table().bucket_count(), frozen);
   for (int i = 0; i < 6000; ++i) ASSERT_TRUE(db.LookupRead(Key(i))) << i;
+}
+
+}  // namespace
+}  // namespace osprey::keyspace
+
+namespace osprey::keyspace {
+namespace {
+
+// Records which hook each key arrived through.
+class HookRecorder final : public SnapshotVisitor {
+ public:
+  void OnDatabase(int, size_t, size_t) override {}
+  void OnEntry(int, Entry e) override { walked.emplace(e.key()); }
+  void OnEntryBeforeChange(int, Entry e) override { early.emplace(e.key()); }
+  void BeforeHandedOverChange(int db, std::string_view key) override {
+    changed_after.emplace_back(db, std::string(key));
+  }
+  std::set<std::string> walked;
+  std::set<std::string> early;
+  std::vector<std::pair<int, std::string>> changed_after;
+};
+
+TEST(SnapshotWalkTest, WritesAheadOfTheWalkAndBehindItReachTheirHooks) {
+  Keyspace ks(2, 5);
+  Db& db = ks.db(0);
+  for (int i = 0; i < 1000; ++i) db.Add(Key(i), EncodeStringValue("v"));
+  ks.db(1).Add("other", EncodeStringValue("v"));
+  HookRecorder rec;
+  SnapshotWalk walk(&ks, &rec);
+  ASSERT_FALSE(walk.Step(300));
+  const std::set<std::string> walked_before = rec.walked;
+  ASSERT_FALSE(walked_before.empty());
+  // A key the walk has handed over: the visitor hears of the change.
+  const std::string behind = *walked_before.begin();
+  db.Overwrite(db.LookupWrite(behind), EncodeStringValue("new"), false);
+  ASSERT_FALSE(rec.changed_after.empty());  // the lookup and the write each tell
+  for (const auto& c : rec.changed_after) EXPECT_EQ(c, std::make_pair(0, behind));
+  // A key not reached yet comes through OnEntryBeforeChange, once.
+  std::string ahead;
+  for (int i = 0; i < 1000 && ahead.empty(); ++i) {
+    if (!walked_before.count(Key(i))) ahead = Key(i);
+  }
+  ASSERT_FALSE(ahead.empty());
+  db.Overwrite(db.LookupWrite(ahead), EncodeStringValue("new"), false);
+  db.Overwrite(db.LookupWrite(ahead), EncodeStringValue("newer"), false);
+  EXPECT_EQ(rec.early, std::set<std::string>{ahead});
+  // A key born after the start has no value to hand over; once handled it
+  // is not reported again.
+  db.Add("born", EncodeStringValue("x"));
+  walk.Finish();
+  EXPECT_EQ(rec.walked.size() + rec.early.size(), 1001u);
+  EXPECT_FALSE(rec.walked.count(ahead));
+  // Database 1 is done once the walk is past it.
+  rec.changed_after.clear();
+  ks.db(1).Delete("other");
+  ASSERT_FALSE(rec.changed_after.empty());
+  for (const auto& c : rec.changed_after) EXPECT_EQ(c, std::make_pair(1, std::string("other")));
 }
 
 }  // namespace
