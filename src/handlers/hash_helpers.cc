@@ -112,6 +112,7 @@ bool PrepareHashRead(CommandContext& ctx, std::string_view key, HashValue* hash,
   // Each field removed reaches the AOF and replicas as HDEL (Redis 7.4), so
   // they drop it too. Then the database's index follows the hash (as
   // Db::RemoveExpiredFields keeps it, which does not name the fields).
+  ctx.db().BeforeChange(key);
   const size_t removed = hash->RemoveExpired(now, [&](std::string_view field) {
     ctx.AlsoPropagate({"HDEL", key, field});
   });
@@ -142,6 +143,7 @@ FieldLookup LookupHashField(CommandContext& ctx, std::string_view key, HashValue
     case ExpiredField::kRemove: break;
   }
   ctx.AlsoPropagate({"HDEL", key, field});
+  ctx.db().BeforeChange(key);  // reads remove expired fields too
   hash->Delete(field);
   if (expired) ++*expired;
   if (notify) ctx.Notify(keyspace::kNotifyHash, "hexpired", key);

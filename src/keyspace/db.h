@@ -98,6 +98,12 @@ class Db {
   // default removes them all. The caller reports events.
   FieldExpiryResult RemoveExpiredFields(Entry e, std::string_view key,
                                         size_t max_visits = SIZE_MAX);
+  // Tells a running snapshot that the value of `key` is about to change
+  // (see snapshot_walk.h); nothing when none runs. The write lookups and
+  // the dispatcher (for every key of a write command) call it; a read that
+  // changes a value itself (removing expired hash fields) must call it
+  // first, since a snapshot may be reading that value on its own thread.
+  void BeforeChange(std::string_view key) const;
   // Active expiry of hash fields: takes the due hashes of the index, about
   // `budget` fields' worth of work, reporting through the listener.
   // Returns the work done; less than `budget` means nothing more is due.
@@ -108,9 +114,6 @@ class Db {
   // Handles a key found expired during a lookup. Returns true when the
   // caller should treat it as missing.
   bool HandleExpired(Entry e, uint32_t flags);
-  // Tells a running snapshot that `key` is about to change (see
-  // snapshot_walk.h); nothing when none runs.
-  void BeforeChange(std::string_view key) const;
   void BeforeChange(std::string_view key, uint64_t hash) const;
   void NotifyAdded(std::string_view key, types::ValueType type);
   // Reports a stream leaving its key (KeyspaceListener::OnStreamKeyRemoved).
