@@ -46,7 +46,7 @@ size_t WriteEntry(uint8_t* p, uint8_t fingerprint, std::string_view key, bool he
   if (heap_key) {
     StorePtr(p + off, HeapString::Create(key));
     off += sizeof(void*);
-  } else {
+  } else if (!key.empty()) {  // an empty view may have no data pointer
     std::memcpy(p + off, key.data(), key.size());
     off += key.size();
   }
