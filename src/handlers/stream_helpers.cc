@@ -95,9 +95,12 @@ bool ParseXReadArgs(CommandContext& ctx, bool xreadgroup, XReadArgs* out) {
         ctx.reply().Error(protocol::ErrorCode::kNegativeTimeout);
         return false;
       }
-      // Redis adds "now" without an overflow check; wrap the same way.
       if (ms > 0) {
+        // Redis adds "now" without an overflow check: a huge timeout wraps
+        // into the past and times out at once (1, since -1 means no BLOCK
+        // and 0 forever).
         ms = static_cast<int64_t>(static_cast<uint64_t>(ms) + static_cast<uint64_t>(ctx.now_ms()));
+        if (ms <= 0) ms = 1;
       }
       out->deadline_ms = ms;
     } else if (commands::IsOption(opt, "COUNT") && more > 0) {

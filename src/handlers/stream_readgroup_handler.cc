@@ -20,20 +20,16 @@
 #include <string_view>
 #include <vector>
 
-#include "base/ascii.h"
-#include "commands/arg_parser.h"
 #include "commands/command_context.h"
 #include "handlers/stream_group_helpers.h"
 #include "handlers/stream_helpers.h"
 #include "keyspace/db.h"
-#include "protocol/reply_errors.h"
 #include "types/stream.h"
 #include "types/stream_group.h"
 
 namespace osprey::handlers {
 
 using commands::CommandContext;
-using commands::IsOption;
 using types::StreamConsumer;
 using types::StreamEntry;
 using types::StreamGroup;
@@ -42,108 +38,13 @@ using types::StreamValue;
 
 namespace {
 
-// A blocked XREADGROUP served without COUNT takes at most this many
-// entries, so that a low ID cannot make one reply huge.
-constexpr int64_t kBlockedDefaultCount = 1000;
-
-struct ReadGroupArgs {
-  std::string_view group;
-  std::string_view consumer;
-  int64_t count = 0;  // 0: no limit
-  bool block = false;
-  int64_t deadline_ms = 0;  // with block: 0 waits forever
-  bool noack = false;
-  size_t streams_at = 0;  // index of the first key
-  size_t streams = 0;     // number of keys (and IDs)
-};
-
-// BLOCK's milliseconds as Redis reads them (an integer, not negative), as a
-// deadline in unix ms (0: forever).
-bool GetBlockMillis(CommandContext& ctx, std::string_view arg, int64_t* deadline_ms) {
-  int64_t ms;
-  if (!commands::GetInt64InRange(ctx, arg, INT64_MIN, INT64_MAX, &ms,
-                                 "ERR timeout is not an integer or out of range")) {
-    return false;
-  }
-  if (ms < 0) {
-    ctx.reply().Error(protocol::ErrorCode::kNegativeTimeout);
-    return false;
-  }
-  if (ms > 0) {
-    // Redis adds "now" without an overflow check: a huge timeout wraps into
-    // the past and times out at once.
-    ms = static_cast<int64_t>(static_cast<uint64_t>(ms) + static_cast<uint64_t>(ctx.now_ms()));
-    if (ms <= 0) ms = 1;
-  }
-  *deadline_ms = ms;
-  return true;
-}
-
-// The options before STREAMS, in Redis 7.0's order of checks.
-bool ParseReadGroupArgs(CommandContext& ctx, ReadGroupArgs* a) {
-  bool have_group = false;
-  for (size_t i = 1; i < ctx.argc(); ++i) {
-    const size_t more = ctx.argc() - i - 1;
-    const std::string_view opt = ctx.arg(i);
-    if (IsOption(opt, "BLOCK") && more > 0) {
-      if ((ctx.exec_flags() & commands::kExecInScript) != 0) {
-        std::string msg = "ERR ";
-        msg.append(UpToNul(ctx.arg(0)));
-        msg.append(" command is not allowed with BLOCK option from scripts");
-        ctx.reply().Error(msg);
-        return false;
-      }
-      if (!GetBlockMillis(ctx, ctx.arg(++i), &a->deadline_ms)) return false;
-      a->block = true;
-    } else if (IsOption(opt, "COUNT") && more > 0) {
-      if (!commands::GetInt64(ctx, ctx.arg(++i), &a->count)) return false;
-      if (a->count < 0) a->count = 0;
-    } else if (IsOption(opt, "STREAMS") && more > 0) {
-      a->streams_at = i + 1;
-      const size_t rest = ctx.argc() - a->streams_at;
-      if (rest % 2 != 0) {
-        ctx.reply().Error(
-            "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be "
-            "specified.");
-        return false;
-      }
-      a->streams = rest / 2;
-      break;
-    } else if (IsOption(opt, "GROUP") && more >= 2) {
-      a->group = ctx.arg(i + 1);
-      a->consumer = ctx.arg(i + 2);
-      have_group = true;
-      i += 2;
-    } else if (IsOption(opt, "NOACK")) {
-      a->noack = true;
-    } else {
-      ctx.reply().Error(protocol::ErrorCode::kSyntax);
-      return false;
-    }
-  }
-  if (a->streams_at == 0) {
-    ctx.reply().Error(protocol::ErrorCode::kSyntax);
-    return false;
-  }
-  if (!have_group) {
-    ctx.reply().Error("ERR Missing GROUP option for XREADGROUP");
-    return false;
-  }
-  return true;
-}
-
-// The key of stream `i`.
-std::string_view KeyOf(const CommandContext& ctx, const ReadGroupArgs& a, size_t i) {
-  return ctx.arg(a.streams_at + i);
-}
-
 // Checks every key and group and reads the IDs (">" becomes Max(), which
 // an explicit maximal ID also means, as in Redis).
-bool ResolveStreams(CommandContext& ctx, const ReadGroupArgs& a, std::vector<StreamID>* ids) {
-  ids->resize(a.streams);
-  for (size_t i = 0; i < a.streams; ++i) {
-    const std::string_view key = KeyOf(ctx, a, i);
-    const std::string_view id_arg = ctx.arg(a.streams_at + a.streams + i);
+bool ResolveStreams(CommandContext& ctx, const XReadArgs& a, std::vector<StreamID>* ids) {
+  ids->resize(a.num_streams);
+  for (size_t i = 0; i < a.num_streams; ++i) {
+    const std::string_view key = a.key(ctx, i);
+    const std::string_view id_arg = a.id(ctx, i);
     bool wrongtype;
     StreamValue* stream = FindStreamForRead(ctx, key, &wrongtype);
     if (wrongtype) return false;
@@ -177,7 +78,7 @@ struct GroupRead {
 
 // Delivers the entries after `after` (new ones, ">"): [entry...]. Moves
 // the group, makes each entry pending (unless NOACK) and propagates that.
-void DeliverNew(CommandContext& ctx, const ReadGroupArgs& a, const GroupRead& r, StreamID after,
+void DeliverNew(CommandContext& ctx, const XReadArgs& a, const GroupRead& r, StreamID after,
                 int64_t count) {
   protocol::ReplyWriter& reply = ctx.reply();
   const protocol::ReplyWriter::Deferred len = reply.BeginDeferred();
@@ -234,7 +135,7 @@ void DeliverHistory(CommandContext& ctx, const GroupRead& r, StreamID after, int
 
 // The consumer for this read: found (seen now) or created; a consumer
 // created by a NOACK read is propagated, since no XCLAIM will make it.
-StreamConsumer* ConsumerFor(CommandContext& ctx, const ReadGroupArgs& a, std::string_view key,
+StreamConsumer* ConsumerFor(CommandContext& ctx, const XReadArgs& a, std::string_view key,
                             StreamGroup* group) {
   bool created;
   StreamConsumer* c = LookupOrCreateConsumer(ctx, key, group, a.consumer, &created);
@@ -244,12 +145,12 @@ StreamConsumer* ConsumerFor(CommandContext& ctx, const ReadGroupArgs& a, std::st
 
 // Serves every stream that has something for the consumer now. Returns
 // false when none had.
-bool ServeNow(CommandContext& ctx, const ReadGroupArgs& a, const std::vector<StreamID>& ids) {
+bool ServeNow(CommandContext& ctx, const XReadArgs& a, const std::vector<StreamID>& ids) {
   protocol::ReplyWriter& reply = ctx.reply();
   protocol::ReplyWriter::Deferred outer{};
   size_t served = 0;
-  for (size_t i = 0; i < a.streams; ++i) {
-    const std::string_view key = KeyOf(ctx, a, i);
+  for (size_t i = 0; i < a.num_streams; ++i) {
+    const std::string_view key = a.key(ctx, i);
     bool wrongtype;
     StreamValue* stream = FindStreamForRead(ctx, key, &wrongtype);
     if (stream == nullptr) continue;
@@ -282,7 +183,7 @@ bool ServeNow(CommandContext& ctx, const ReadGroupArgs& a, const std::vector<Str
 
 // A blocked client's command runs again because `key` became ready.
 // Returns false when the client keeps waiting.
-bool ServeReadyKey(CommandContext& ctx, const ReadGroupArgs& a, std::string_view key) {
+bool ServeReadyKey(CommandContext& ctx, const XReadArgs& a, std::string_view key) {
   keyspace::Entry e = ctx.db().Lookup(key, keyspace::kLookupNoStats | keyspace::kLookupNoNotify);
   if (!e || e.type() != types::ValueType::kStream) {
     ctx.reply().Error("UNBLOCKED the stream key no longer exists");
@@ -305,14 +206,14 @@ bool ServeReadyKey(CommandContext& ctx, const ReadGroupArgs& a, std::string_view
   }
   reply.Bulk(key);
   const GroupRead r{key, stream, group, ConsumerFor(ctx, a, key, group)};
-  DeliverNew(ctx, a, r, group->last_id(), a.count != 0 ? a.count : kBlockedDefaultCount);
+  DeliverNew(ctx, a, r, group->last_id(), a.count != 0 ? a.count : static_cast<int64_t>(kXReadBlockedDefaultCount));
   return true;
 }
 
-void Block(CommandContext& ctx, const ReadGroupArgs& a) {
+void Block(CommandContext& ctx, const XReadArgs& a) {
   std::vector<std::string_view> keys;
-  keys.reserve(a.streams);
-  for (size_t i = 0; i < a.streams; ++i) keys.push_back(KeyOf(ctx, a, i));
+  keys.reserve(a.num_streams);
+  for (size_t i = 0; i < a.num_streams; ++i) keys.push_back(a.key(ctx, i));
   commands::BlockOptions options;
   options.wake_on_key_removed = true;
   ctx.BlockForKeys(keys, types::ValueType::kStream, a.deadline_ms,
@@ -324,8 +225,8 @@ void Block(CommandContext& ctx, const ReadGroupArgs& a) {
 void XReadGroupCommand(CommandContext& ctx) {
   // Whatever it does goes out as XCLAIM / XGROUP commands (or not at all).
   ctx.PreventPropagation();
-  ReadGroupArgs a;
-  if (!ParseReadGroupArgs(ctx, &a)) return;
+  XReadArgs a;
+  if (!ParseXReadArgs(ctx, /*xreadgroup=*/true, &a)) return;
   if (ctx.reprocessing() && !ctx.ready_key().empty()) {
     if (!ServeReadyKey(ctx, a, ctx.ready_key())) Block(ctx, a);
     return;
@@ -333,7 +234,7 @@ void XReadGroupCommand(CommandContext& ctx) {
   std::vector<StreamID> ids;
   if (!ResolveStreams(ctx, a, &ids)) return;
   if (ServeNow(ctx, a, ids)) return;
-  if (!a.block) {
+  if (a.deadline_ms == -1) {  // no BLOCK
     ctx.reply().NullArray();
     return;
   }
