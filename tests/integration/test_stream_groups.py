@@ -19,6 +19,7 @@ import pytest
 from reply_errors import NO_SUCH_KEY, NOT_INTEGER, SYNTAX, WRONGTYPE, arity
 from server_process import RespError
 from test_streams import aof_commands
+from test_lists import blocked_clients, conns, wait_blocked, wait_until  # noqa: F401 (fixture)
 
 BAD_ID = "ERR Invalid stream ID specified as stream command argument"
 NEEDS_KEY = ("ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you "
@@ -44,26 +45,6 @@ def no_consumer_group(group, key):
     return "NOGROUP No such consumer group '%s' for key name '%s'" % (group, key)
 
 
-def wait_until(predicate, timeout=5.0, interval=0.01):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
-
-
-def blocked_clients(raw):
-    for line in raw.command("INFO", "clients").decode().split("\r\n"):
-        if line.startswith("blocked_clients:"):
-            return int(line.split(":", 1)[1])
-    raise AssertionError("no blocked_clients in INFO")
-
-
-def wait_blocked(raw, count):
-    assert wait_until(lambda: blocked_clients(raw) == count), "blocked_clients never reached %d" % count
-
-
 def as_dict(flat):
     """A RESP2 map reply (flat list) as a dict with str keys."""
     return {flat[i].decode(): flat[i + 1] for i in range(0, len(flat), 2)}
@@ -71,20 +52,6 @@ def as_dict(flat):
 
 def groups(raw, key):
     return {g["name"].decode(): g for g in (as_dict(x) for x in raw.command("XINFO", "GROUPS", key))}
-
-
-@pytest.fixture
-def conns(server, raw):
-    opened = []
-
-    def make():
-        c = server.raw()
-        opened.append(c)
-        return c
-
-    yield make
-    for c in opened:
-        c.close()
 
 
 @pytest.fixture

@@ -16,46 +16,11 @@ import pytest
 from reply_errors import NO_SUCH_KEY, NOT_INTEGER, SYNTAX, WRONGTYPE, arity
 from server_process import RespError
 from test_aof import last_incr
+from test_lists import blocked_clients, conns, wait_blocked, wait_until  # noqa: F401 (fixture)
 
 BAD_ID = "ERR Invalid stream ID specified as stream command argument"
 ID_TOO_SMALL = "ERR The ID specified in XADD is equal or smaller than the target stream top item"
 MAX_ID = "18446744073709551615-18446744073709551615"
-
-
-def wait_until(predicate, timeout=5.0, interval=0.01):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
-
-
-def blocked_clients(raw):
-    for line in raw.command("INFO", "clients").decode().split("\r\n"):
-        if line.startswith("blocked_clients:"):
-            return int(line.split(":", 1)[1])
-    raise AssertionError("no blocked_clients in INFO clients")
-
-
-def wait_blocked(raw, count):
-    assert wait_until(lambda: blocked_clients(raw) == count), \
-        "blocked_clients never reached %d" % count
-
-
-@pytest.fixture
-def conns(server, raw):
-    """A factory of extra connections, closed after the test."""
-    opened = []
-
-    def make():
-        c = server.raw()
-        opened.append(c)
-        return c
-
-    yield make
-    for c in opened:
-        c.close()
 
 
 def fill(raw, key, n, start=1):
