@@ -80,12 +80,7 @@ bool PrepareXGroup(CommandContext& ctx, XGroupSub sub, XGroupTarget* t) {
   const bool needs_group = sub == XGroupSub::kSetId || sub == XGroupSub::kCreateConsumer ||
                            sub == XGroupSub::kDelConsumer;
   if (needs_group && t->group == nullptr) {
-    std::string msg = "NOGROUP No such consumer group '";
-    msg.append(UpToNul(ctx.arg(3)));
-    msg.append("' for key name '");
-    msg.append(UpToNul(ctx.arg(2)));
-    msg.append("'");
-    ctx.reply().Error(msg);
+    ctx.reply().Error(NoConsumerGroupError(ctx.arg(3), ctx.arg(2)));
     return false;
   }
   return true;

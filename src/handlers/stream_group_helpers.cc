@@ -39,6 +39,15 @@ std::string NoGroupError(std::string_view key, std::string_view group, std::stri
   return out;
 }
 
+std::string NoConsumerGroupError(std::string_view group, std::string_view key) {
+  std::string out = "NOGROUP No such consumer group '";
+  out.append(UpToNul(group));
+  out.append("' for key name '");
+  out.append(UpToNul(key));
+  out.append("'");
+  return out;
+}
+
 StreamConsumer* LookupOrCreateConsumer(CommandContext& ctx, std::string_view key,
                                        StreamGroup* group, std::string_view name, bool* created) {
   bool is_new;

@@ -33,6 +33,9 @@ std::string_view UpToNul(std::string_view text);
 // "NOGROUP No such key '<key>' or consumer group '<group>'<suffix>".
 std::string NoGroupError(std::string_view key, std::string_view group,
                          std::string_view suffix = "");
+// "NOGROUP No such consumer group '<group>' for key name '<key>'" (XGROUP
+// and XINFO CONSUMERS on a stream that exists).
+std::string NoConsumerGroupError(std::string_view group, std::string_view key);
 
 // The consumer `name` of `group` for a command that reads or claims: its
 // seen time becomes now; when missing it is created, with the

@@ -247,12 +247,7 @@ void XInfoConsumersCommand(CommandContext& ctx) {
   if (stream == nullptr) return;
   const StreamGroup* group = stream->FindGroup(ctx.arg(3));
   if (group == nullptr) {
-    std::string msg = "NOGROUP No such consumer group '";
-    msg.append(UpToNul(ctx.arg(3)));
-    msg.append("' for key name '");
-    msg.append(UpToNul(ctx.arg(2)));
-    msg.append("'");
-    ctx.reply().Error(msg);
+    ctx.reply().Error(NoConsumerGroupError(ctx.arg(3), ctx.arg(2)));
     return;
   }
   protocol::ReplyWriter& reply = ctx.reply();
