@@ -202,34 +202,32 @@ void StreamValue::Range(StreamID start, StreamID end, bool reverse,
   } while (it != nodes_.begin());
 }
 
-bool StreamValue::Find(StreamID id, StreamEntry* out) const {
+namespace {
+
+// The first live entry Range meets (in the given direction), copied out.
+bool FirstInRange(const StreamValue& stream, StreamID start, StreamID end, bool reverse,
+                  StreamEntry* out) {
   bool found = false;
-  Range(id, id, false, [&](const StreamEntry& e) {
+  stream.Range(start, end, reverse, [&](const StreamEntry& e) {
     *out = e;
     found = true;
     return false;
   });
   return found;
+}
+
+}  // namespace
+
+bool StreamValue::Find(StreamID id, StreamEntry* out) const {
+  return FirstInRange(*this, id, id, /*reverse=*/false, out);
 }
 
 bool StreamValue::First(StreamEntry* out) const {
-  bool found = false;
-  Range(StreamID::Min(), StreamID::Max(), false, [&](const StreamEntry& e) {
-    *out = e;
-    found = true;
-    return false;
-  });
-  return found;
+  return FirstInRange(*this, StreamID::Min(), StreamID::Max(), /*reverse=*/false, out);
 }
 
 bool StreamValue::Last(StreamEntry* out) const {
-  bool found = false;
-  Range(StreamID::Min(), StreamID::Max(), true, [&](const StreamEntry& e) {
-    *out = e;
-    found = true;
-    return false;
-  });
-  return found;
+  return FirstInRange(*this, StreamID::Min(), StreamID::Max(), /*reverse=*/true, out);
 }
 
 StreamID StreamValue::FirstIdWithTombstones() const {
