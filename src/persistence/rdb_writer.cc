@@ -169,22 +169,32 @@ void WriteValue(RdbEncoder& enc, Entry e, int version) {
       }
       return;
     }
+    default:
+      WriteObject(enc, *e.object(), version);
+      return;
+  }
+}
+
+void WriteObject(RdbEncoder& enc, const types::Object& object, int version) {
+  switch (object.type()) {
     case ValueType::kList:
-      WriteList(enc, static_cast<const types::ListValue&>(*e.object()));
+      WriteList(enc, static_cast<const types::ListValue&>(object));
       return;
     case ValueType::kSet:
-      WriteSet(enc, static_cast<const types::SetValue&>(*e.object()));
+      WriteSet(enc, static_cast<const types::SetValue&>(object));
       return;
     case ValueType::kZSet:
-      WriteZSet(enc, static_cast<const types::ZSetValue&>(*e.object()));
+      WriteZSet(enc, static_cast<const types::ZSetValue&>(object));
       return;
     case ValueType::kHash:
-      WriteHash(enc, HashOf(e));
+      WriteHash(enc, static_cast<const HashValue&>(object));
       return;
     case ValueType::kStream:
-      WriteStream(enc, static_cast<const types::StreamValue&>(*e.object()),
-                  ValueRdbType(e, version) == RdbType::kStreamListpacks3);
+      // Type 21 (ValueRdbType) in the files that have field TTLs.
+      WriteStream(enc, static_cast<const types::StreamValue&>(object),
+                  version >= kRdbVersionFieldTtl);
       return;
+    case ValueType::kString:
     case ValueType::kModule:
       break;
   }

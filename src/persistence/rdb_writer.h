@@ -36,6 +36,10 @@ int ValueRdbVersion(keyspace::Entry e);
 // Writes `e`'s value (without its type byte or key), as ValueRdbType(e,
 // version) says.
 void WriteValue(RdbEncoder& enc, keyspace::Entry e, int version = kRdbVersion);
+// The same for an aggregate value on its own (every type but strings,
+// which live in their entry): what WriteValue writes for an entry holding
+// `object`.
+void WriteObject(RdbEncoder& enc, const types::Object& object, int version = kRdbVersion);
 
 // A DUMP payload: type byte, value, the RDB version (2 bytes LE) and the
 // CRC-64 of all that (8 bytes LE).

@@ -8,7 +8,6 @@
 #include "persistence/aof_rewrite.h"
 #include "types/hash.h"
 #include "types/list.h"
-#include "types/packed_table.h"
 #include "types/set.h"
 #include "types/zset.h"
 
@@ -63,13 +62,7 @@ std::string SerializeValue(const types::Object* object, int version, bool compre
   std::string out;
   StringSink sink(&out);
   RdbEncoder enc(&sink, compress);
-  // WriteValue reads values through an entry: a table of one, which does
-  // not own the object.
-  types::PackedTable holder(0);
-  const keyspace::Entry e =
-      holder.Insert({}, 0, keyspace::ValueSpec::Obj(const_cast<types::Object*>(object)), -1, 0);
-  WriteValue(enc, e, version);
-  holder.Erase(e, /*free_value=*/false);
+  WriteObject(enc, *object, version);
   return out;
 }
 
